@@ -1,0 +1,105 @@
+/**
+ * The plain-data content of a fitted mixed model. `LmmFit` (src/results/fit.ts) wraps it with
+ * `summary()` and `toJSON()`. Greek in docs, ASCII in names: θ = theta, β = fixef, σ = sigma.
+ */
+
+/** One row of VarCorr, as lme4's `as.data.frame(VarCorr(m))`. */
+export interface VarCorrRow {
+  /** Grouping factor (`Subject`), or `Residual`. */
+  group: string;
+  /** Term (model-matrix column) name, e.g. `(Intercept)`; null for the residual row. */
+  term: string | null;
+  /** Second term for a correlation row; null otherwise. */
+  term2: string | null;
+  /** Variance, or covariance for a correlation row. */
+  variance: number;
+  /** Standard deviation, or the correlation for a correlation row. */
+  sd: number;
+  /** Correlation for a correlation row; null otherwise. */
+  corr: number | null;
+}
+
+/** Conditional modes of one grouping factor: one entry per level. */
+export interface RanefGroup {
+  group: string;
+  /** Term names (columns), e.g. ['(Intercept)', 'Days']. */
+  terms: string[];
+  /** Level labels. */
+  levels: string[];
+  /** condval[term][level]: conditional mode (BLUP). */
+  condval: number[][];
+  /** condsd[term][level]: conditional standard deviation. */
+  condsd: number[][];
+}
+
+/** Record of the optimizer run (MixedModels.jl's OptSummary). */
+export interface OptimizerSummary {
+  method: string;
+  evaluations: number;
+  converged: boolean;
+  messages: string[];
+  /** Initial parameter vector. */
+  start: number[];
+  /** Lower bounds of the parameters. */
+  lower: number[];
+  /** Final objective value (deviance or REML criterion). */
+  fval: number;
+}
+
+/** Wall-clock milliseconds spent in each stage of a fit. */
+export interface Timings {
+  frame: number;
+  setup: number;
+  optimize: number;
+  finish: number;
+  total: number;
+}
+
+export interface MerFitData {
+  formula: string;
+  family: string;
+  link: string;
+  /** REML (true) or ML (false). Always false for GLMMs. */
+  REML: boolean;
+  /** Number of adaptive Gauss–Hermite points (GLMM only); null for LMMs. */
+  nAGQ: number | null;
+  nobs: number;
+  /** Rows dropped for missing values. */
+  nDropped: number;
+  /** Number of levels per grouping factor, in lme4's term order. */
+  ngrps: Record<string, number>;
+  fixef: Record<string, number>;
+  se: Record<string, number>;
+  /** Covariance matrix of the fixed effects (rows/cols in fixef order). */
+  vcov: number[][];
+  /** Fixed-effect names in order. */
+  fixefNames: string[];
+  /** Relative covariance factor parameters, in lme4's order. */
+  theta: number[];
+  /** lme4's names for theta, e.g. `Subject.Days.(Intercept)`. */
+  thetaNames: string[];
+  /** Residual standard deviation (1 for binomial/Poisson). */
+  sigma: number;
+  logLik: number;
+  /** Number of parameters in the likelihood (logLik df). */
+  df: number;
+  AIC: number;
+  BIC: number;
+  /** -2 logLik (lme4's `deviance` for LMMs fitted by ML; for REML fits lme4 reports -2 logLik too). */
+  deviance: number;
+  /** REML criterion at the optimum (REML fits), else null. */
+  REMLcrit: number | null;
+  dfResid: number;
+  varCorr: VarCorrRow[];
+  ranef: RanefGroup[];
+  fitted: number[];
+  residuals: number[];
+  singular: boolean;
+  optimizer: OptimizerSummary;
+  backend: string;
+  timings: Timings;
+  /** Messages for the user (dropped columns, boundary fit, ...). */
+  messages: string[];
+  /** Response name (for the summary header). */
+  response: string;
+}

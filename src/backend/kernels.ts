@@ -71,8 +71,163 @@ export interface DenseKernels {
   dot(n: number, x: number, y: number): number;
 }
 
-/** Every kernel a backend provides. Model-specific kernels are added here as they are written. */
-export interface Kernels extends DenseKernels {}
+/**
+ * Kernels of the blocked mixed-model system (see src/model/layout.ts for the layout).
+ * Tail-row metadata arrays (i32, one entry per tail row r): `rowT[r]` is the f64 offset of the
+ * T matrix of r's random-effects block, or -1 for the X and y rows (which Λ leaves alone);
+ * `rowStart[r]` is the tail row of column 0 of r's level; `rowV[r]` is that block's v.
+ */
+export interface BlockKernels {
+  /**
+   * For nl diagonal v×v blocks at `a` (each v·v, column-major): L_l := chol(Tᵀ A_l T + I), written
+   * at `l`. Returns 0, or the failing level + 1.
+   */
+  inflateDiagBlocks(nl: number, v: number, a: number, l: number, tm: number): number;
+  /**
+   * For each level of block 1, left-multiply its sparse column block of L21 by Λ_tailᵀ:
+   * rows listed in rowIdx[rowPtr[l]..rowPtr[l+1]] (groups of one level are contiguous).
+   */
+  scaleTailRows(
+    nl: number,
+    v1: number,
+    rowPtr: number,
+    rowIdx: number,
+    vals: number,
+    rowT: number,
+    rowStart: number,
+    rowV: number,
+  ): void;
+  /** For each level: V_l := V_l · T1 · L11_l^{-T} (V_l is len_l × v1 with ld = len_l). */
+  rightScaleSolve(nl: number, v1: number, rowPtr: number, vals: number, tm: number, l11: number): void;
+  /** M (t×t, full storage, ld t) := Λ_tailᵀ M Λ_tail + I on the random-effects diagonal. */
+  scaleInflateTail(t: number, m: number, rowT: number, rowStart: number, rowV: number): void;
+  /** Lower triangle of C -= Σ_l V_l V_lᵀ, scattered by rowIdx. */
+  sparseSyrkSub(
+    nl: number,
+    v1: number,
+    rowPtr: number,
+    rowIdx: number,
+    vals: number,
+    c: number,
+    ldc: number,
+  ): void;
+  /** Σ log of the diagonals of nl lower-triangular v×v blocks. */
+  sumLogDiagBlocks(nl: number, v: number, l: number): number;
+  /**
+   * Back-substitution for block 1 once the tail part x2 is known: for each level,
+   * x1_l := L11_l^{-T} (c_l - V_lᵀ x2[rows]) where c_l is V_l's last row (the response row)
+   * and the sum runs over all rows but the last.
+   */
+  solveFirstBlock(
+    nl: number,
+    v1: number,
+    rowPtr: number,
+    rowIdx: number,
+    l11: number,
+    vals: number,
+    x2: number,
+    x1: number,
+  ): void;
+}
+
+/**
+ * Cross-products [Z X y]ᵀ W [Z X y] in the blocked layout, one pass over the n observations.
+ * Per observation i: level refs1[i] of block 1 with values z1[i·v1 ..]; for each tail block k,
+ * its tail row tailRow[i·nTail + k] and position tailPos[i·nTail + k] within the level's sparse
+ * column, v = tailV[k] values in zTail (row-major n × sumVt); x is row-major n×p; y and w length
+ * n (w < 0 offset means unit weights). Outputs are zeroed first; a22 is written in full storage.
+ * Scratch: i32 of 2·(sumVt + p + 1), f64 of sumVt + p + 1.
+ */
+export interface CrossprodKernels {
+  accumulateCrossprod(
+    n: number,
+    v1: number,
+    refs1: number,
+    z1: number,
+    nTail: number,
+    tailRow: number,
+    tailPos: number,
+    tailV: number,
+    zTail: number,
+    sumVt: number,
+    p: number,
+    x: number,
+    y: number,
+    w: number,
+    nl1: number,
+    rowPtr: number,
+    t: number,
+    a11: number,
+    a21: number,
+    a22: number,
+    scratchI32: number,
+    scratchF64: number,
+  ): void;
+}
+
+/**
+ * Linear predictor on the observations: out[i] := base[i] + z1[i]·b1[refs1[i]] + Σ_k zTail_k[i]·
+ * bTail[tailRow[i, k]], with b1 (nl1·v1) and bTail (qt) the random effects b = Λu in layout order.
+ * Same per-observation arrays as CrossprodKernels.
+ */
+export interface PredictorKernels {
+  addRandomEffects(
+    n: number,
+    v1: number,
+    refs1: number,
+    z1: number,
+    nTail: number,
+    tailRow: number,
+    tailV: number,
+    zTail: number,
+    sumVt: number,
+    b1: number,
+    bTail: number,
+    base: number,
+    out: number,
+  ): void;
+}
+
+/**
+ * Elementwise GLM kernels over n observations. Family and link are the integer codes of
+ * src/model/family.ts (FamilyCode) and src/model/links.ts (LinkCode); `nbTheta` is the negative
+ * binomial θ (ignored by other families). An offset argument of -1 means "none".
+ */
+export interface GlmKernels {
+  /**
+   * From eta: mu := linkinv(eta), w := priorWt · muEta² / V(mu), and the working response
+   * z := eta - base + (y - mu) / muEta (base = the part of eta held fixed; -1 for none).
+   */
+  glmWorkingWeightsResid(
+    family: number,
+    link: number,
+    n: number,
+    y: number,
+    eta: number,
+    base: number,
+    mu: number,
+    priorWt: number,
+    w: number,
+    z: number,
+    nbTheta: number,
+  ): void;
+  /** mu := linkinv(eta). */
+  glmLinkinv(link: number, n: number, eta: number, mu: number): void;
+  /** out := dev.resids(y, mu, wt). */
+  glmDevResid(family: number, n: number, y: number, mu: number, wt: number, out: number, nbTheta: number): void;
+  /** Σ dev.resids(y, mu, wt): the deviance. */
+  glmDevResidSum(family: number, n: number, y: number, mu: number, wt: number, nbTheta: number): number;
+  /** out := base + X β for row-major n×p X (base -1: none). */
+  fixedPredictor(n: number, p: number, x: number, beta: number, base: number, out: number): void;
+}
+
+/** Every kernel a backend provides. */
+export interface Kernels
+  extends DenseKernels,
+    BlockKernels,
+    CrossprodKernels,
+    PredictorKernels,
+    GlmKernels {}
 
 /** A loaded backend: its name, its memory and its kernels. */
 export interface Backend {

@@ -102,4 +102,23 @@ export interface MerFitData {
   messages: string[];
   /** Response name (for the summary header). */
   response: string;
+  /**
+   * Name of the data set shown on the summary's `Data:` line (lme4 deparses the `data` argument);
+   * the CLI passes the file basename or the example name. Omitted: no `Data:` line.
+   */
+  dataName?: string;
+  /** Name of the prior-weights column, for the summary's `Weights:` line (GLMM). */
+  weightsName?: string;
+  /** Name of the offset column, for the summary's `Offset:` line. */
+  offsetName?: string;
+  /**
+   * Pearson residuals (y - mu) * sqrt(w) / sqrt(V(mu)), not divided by sigma. The summary prints
+   * quantiles of these divided by sigma (lme4's `residuals(m, "pearson", scaled = TRUE)`).
+   * When absent: LMMs use `residuals / sigma`; GLMMs omit the "Scaled residuals" section.
+   */
+  pearsonResiduals?: number[];
+  /** Linear predictor on the training rows (GLMMs; for LMMs it equals `fitted`). */
+  eta?: number[];
+  /** Negative binomial θ, when the family is negative binomial. */
+  nbTheta?: number;
 }

@@ -1,0 +1,329 @@
+/**
+ * The `glmm` command line, as a function of its arguments and injected I/O so that tests can run
+ * it without spawning a process. Exit codes: 0 success, 1 failure (bad data, fit error), 2 usage.
+ */
+import { basename, extname, join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { parseCsv, type CsvTable } from '../data/csv';
+import type { DataInput, FrameOptions } from '../data/types';
+import type { MerFit } from '../results/fit';
+import { collectLevels, parseCount, parseList } from './args';
+import { EXAMPLES, examplesDir, type ExampleOptions, type ExampleSpec } from './examples';
+import { createProgress, type ProgressInfo } from './progress';
+
+/** Options the CLI passes to `lmer`. */
+export interface CliLmerOptions extends FrameOptions {
+  REML?: boolean;
+  backend?: 'wasm' | 'js';
+  onProgress?: (p: ProgressInfo) => void;
+  dataName?: string;
+}
+
+/** Options the CLI passes to `glmer`. */
+export interface CliGlmerOptions extends FrameOptions {
+  family?: string;
+  link?: string;
+  nAGQ?: number;
+  weights?: string;
+  offset?: string;
+  backend?: 'wasm' | 'js';
+  onProgress?: (p: ProgressInfo) => void;
+  dataName?: string;
+}
+
+/** The fitting functions (src/index.ts's `lmer` and `glmer`; fakes in tests). */
+export interface Fitters {
+  lmer(formula: string, data: DataInput, options?: CliLmerOptions): Promise<MerFit>;
+  glmer(formula: string, data: DataInput, options?: CliGlmerOptions): Promise<MerFit>;
+}
+
+/** Where the CLI reads and writes. */
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Reads a text file (throws when it cannot). */
+  readFile(path: string): string;
+  /** Whether stderr is a terminal (progress rewritten in place). */
+  stderrIsTTY: boolean;
+  /** The examples folder (default: located next to the running file). */
+  examplesDir?: string;
+}
+
+/** A mistake in how the command was called: exit code 2. */
+export class UsageError extends Error {}
+
+interface FitFlags {
+  data?: string;
+  example?: string;
+  formula?: string;
+  ml?: boolean;
+  factors?: string[];
+  levels?: Record<string, string[]>;
+  backend?: 'wasm' | 'js';
+  json?: boolean;
+  family?: string;
+  link?: string;
+  nAGQ?: number;
+  weights?: string;
+  offset?: string;
+  progress?: boolean;
+}
+
+const VERSION = '0.1.0';
+
+/** Runs `glmm <argv...>` (argv without `node` and the script path) and returns the exit code. */
+export async function run(argv: readonly string[], io: CliIO, fitters: Fitters): Promise<number> {
+  let code = 0;
+  const program = new Command('glmm')
+    .description(
+      'Linear and generalized linear mixed models (lme4 lmer/glmer) in TypeScript + WebAssembly',
+    )
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+    });
+
+  const backendOption = (): Option =>
+    new Option('--backend <name>', 'kernel backend').choices(['wasm', 'js']);
+
+  program
+    .command('fit')
+    .description('fit a model to a CSV file (or a bundled example) and print its summary')
+    .option('--data <file>', 'CSV file with a header row')
+    .option('--example <name>', 'use a bundled example (see list-examples)')
+    .option('--formula <formula>', 'model formula, e.g. "Reaction ~ Days + (Days | Subject)"')
+    .option('--ml', 'fit by maximum likelihood instead of REML (LMMs)')
+    .option('--factors <cols>', 'numeric columns to treat as factors (comma-separated)', parseList)
+    .option(
+      '--levels <col=a,b,c>',
+      'level order of a factor, first = reference (repeatable)',
+      collectLevels,
+    )
+    .addOption(backendOption())
+    .option('--json', 'print one JSON object instead of the summary')
+    .option('--family <family>', 'GLMM family: binomial, poisson, Gamma, ...')
+    .option('--link <link>', 'link function (default: the canonical link of the family)')
+    .option('--nAGQ <k>', 'adaptive Gauss-Hermite points for GLMMs (1 = Laplace)', parseCount)
+    .option('--weights <col>', 'column of prior weights (GLMM)')
+    .option('--offset <col>', 'column of offsets (GLMM)')
+    .option('--no-progress', 'do not report progress of slow fits on stderr')
+    .action(async (flags: FitFlags) => {
+      code = await fitCommand(flags, io, fitters);
+    });
+
+  program
+    .command('examples')
+    .description('fit every bundled example and print the summaries')
+    .addOption(backendOption())
+    .option('--json', 'print one JSON array of fits instead of the summaries')
+    .option('--no-progress', 'do not report progress of slow fits on stderr')
+    .action(async (flags: { backend?: 'wasm' | 'js'; json?: boolean; progress?: boolean }) => {
+      code = await examplesCommand(flags, io, fitters);
+    });
+
+  program
+    .command('list-examples')
+    .description('list the bundled examples')
+    .action(() => {
+      io.stdout(listExamples());
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    return handleError(err, io);
+  }
+}
+
+function handleError(err: unknown, io: CliIO): number {
+  if (err instanceof CommanderError) {
+    // commander has already printed its message
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    return 2;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr(`error: ${message}\n`);
+  return err instanceof UsageError ? 2 : 1;
+}
+
+/** The text of `glmm list-examples`. */
+export function listExamples(): string {
+  const names = Object.keys(EXAMPLES);
+  const w = Math.max(...names.map((n) => n.length));
+  return names
+    .map(
+      (n) =>
+        `${n.padEnd(w)}  ${EXAMPLES[n].formula}\n${' '.repeat(w)}  ${EXAMPLES[n].description}\n`,
+    )
+    .join('');
+}
+
+function exampleSpec(name: string): ExampleSpec {
+  const spec = EXAMPLES[name];
+  if (!spec) {
+    throw new UsageError(
+      `unknown example '${name}' (available: ${Object.keys(EXAMPLES).join(', ')})`,
+    );
+  }
+  return spec;
+}
+
+function readTable(path: string, io: CliIO): CsvTable {
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (e) {
+    const why =
+      e instanceof Error && 'code' in e ? ` (${String((e as { code: unknown }).code)})` : '';
+    throw new Error(`cannot read data file '${path}'${why}`);
+  }
+  try {
+    return parseCsv(text);
+  } catch (e) {
+    throw new Error(`${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Whether family/link describe a GLMM rather than a Gaussian LMM. */
+export function isGlmmFamily(family: string | undefined, link: string | undefined): boolean {
+  if (family === undefined) return link !== undefined && link !== 'identity';
+  return !(family.toLowerCase() === 'gaussian' && (link === undefined || link === 'identity'));
+}
+
+interface FitRequest {
+  formula: string;
+  data: CsvTable;
+  dataName: string;
+  options: ExampleOptions;
+  backend?: 'wasm' | 'js';
+  progress: boolean;
+  label: string;
+}
+
+async function fitOne(req: FitRequest, io: CliIO, fitters: Fitters): Promise<MerFit> {
+  const o = req.options;
+  const glmm = isGlmmFamily(o.family, o.link);
+  if (!glmm && (o.nAGQ !== undefined || o.weights !== undefined || o.offset !== undefined)) {
+    throw new UsageError('--nAGQ, --weights and --offset need a non-Gaussian --family (a GLMM)');
+  }
+  const progress = createProgress((s) => io.stderr(s), io.stderrIsTTY, req.label);
+  const common = {
+    ...(o.factors ? { factors: o.factors } : {}),
+    ...(o.levels ? { levels: o.levels } : {}),
+    ...(req.backend ? { backend: req.backend } : {}),
+    ...(req.progress ? { onProgress: progress.onProgress } : {}),
+    dataName: req.dataName,
+  };
+  try {
+    if (glmm) {
+      return await fitters.glmer(req.formula, req.data, {
+        ...common,
+        ...(o.family !== undefined ? { family: o.family } : {}),
+        ...(o.link !== undefined ? { link: o.link } : {}),
+        ...(o.nAGQ !== undefined ? { nAGQ: o.nAGQ } : {}),
+        ...(o.weights !== undefined ? { weights: o.weights } : {}),
+        ...(o.offset !== undefined ? { offset: o.offset } : {}),
+      });
+    }
+    return await fitters.lmer(req.formula, req.data, { ...common, REML: o.REML ?? true });
+  } finally {
+    progress.done();
+  }
+}
+
+function fitJson(fit: MerFit, dataName: string): object {
+  return { ...fit.toJSON(), dataName };
+}
+
+async function fitCommand(flags: FitFlags, io: CliIO, fitters: Fitters): Promise<number> {
+  const spec = flags.example !== undefined ? exampleSpec(flags.example) : undefined;
+  if (flags.data !== undefined && spec)
+    throw new UsageError('give either --data or --example, not both');
+  if (flags.data === undefined && !spec)
+    throw new UsageError('fit needs --data FILE.csv (or --example NAME)');
+  const formula = flags.formula ?? spec?.formula;
+  if (formula === undefined || formula.trim() === '')
+    throw new UsageError('fit needs --formula "..."');
+
+  let data: CsvTable;
+  let dataName: string;
+  if (spec) {
+    data = readTable(join(io.examplesDir ?? examplesDir(), spec.file), io);
+    dataName = spec.dataName;
+  } else {
+    const path = flags.data as string;
+    data = readTable(path, io);
+    dataName = basename(path, extname(path));
+  }
+  const base: ExampleOptions = spec?.options ?? {};
+  const options: ExampleOptions = {
+    ...base,
+    ...(flags.ml ? { REML: false } : {}),
+    ...(flags.factors ? { factors: [...(base.factors ?? []), ...flags.factors] } : {}),
+    ...(flags.levels ? { levels: { ...(base.levels ?? {}), ...flags.levels } } : {}),
+    ...(flags.family !== undefined ? { family: flags.family } : {}),
+    ...(flags.link !== undefined ? { link: flags.link } : {}),
+    ...(flags.nAGQ !== undefined ? { nAGQ: flags.nAGQ } : {}),
+    ...(flags.weights !== undefined ? { weights: flags.weights } : {}),
+    ...(flags.offset !== undefined ? { offset: flags.offset } : {}),
+  };
+  const fit = await fitOne(
+    {
+      formula,
+      data,
+      dataName,
+      options,
+      backend: flags.backend,
+      progress: flags.progress !== false,
+      label: flags.example ?? dataName,
+    },
+    io,
+    fitters,
+  );
+  io.stdout(
+    flags.json ? JSON.stringify(fitJson(fit, dataName), null, 2) + '\n' : fit.summary({ dataName }),
+  );
+  return 0;
+}
+
+async function examplesCommand(
+  flags: { backend?: 'wasm' | 'js'; json?: boolean; progress?: boolean },
+  io: CliIO,
+  fitters: Fitters,
+): Promise<number> {
+  const dir = io.examplesDir ?? examplesDir();
+  const results: object[] = [];
+  let failed = 0;
+  for (const [name, spec] of Object.entries(EXAMPLES)) {
+    try {
+      const data = readTable(join(dir, spec.file), io);
+      const fit = await fitOne(
+        {
+          formula: spec.formula,
+          data,
+          dataName: spec.dataName,
+          options: spec.options,
+          backend: flags.backend,
+          progress: flags.progress !== false,
+          label: name,
+        },
+        io,
+        fitters,
+      );
+      if (flags.json) results.push({ example: name, ...fitJson(fit, spec.dataName) });
+      else {
+        io.stdout(`==> ${name}: ${spec.description}\n\n`);
+        io.stdout(fit.summary({ dataName: spec.dataName }) + '\n');
+      }
+    } catch (err) {
+      failed++;
+      io.stderr(`error: example '${name}': ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
+  if (flags.json) io.stdout(JSON.stringify(results, null, 2) + '\n');
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,149 @@
+/**
+ * Normalizes the caller's data (a column table or an array of row objects) into typed columns,
+ * lazily and without mutating the input. Missing values: null, undefined, NaN, '' and 'NA'.
+ */
+import { DataError, UnknownColumnError } from '../errors';
+import type { DataInput } from './types';
+
+/** A column after normalization. */
+export type RawColumn =
+  | { kind: 'numeric'; values: Float64Array } // NaN marks a missing value
+  | { kind: 'string'; values: (string | null)[] } // null marks a missing value
+  | { kind: 'logical'; values: (boolean | null)[] };
+
+/** Read-only view of the data as named columns of equal length. */
+export interface Table {
+  readonly names: readonly string[];
+  readonly nRows: number;
+  has(name: string): boolean;
+  /** The normalized column; throws UnknownColumnError for an unknown name. */
+  column(name: string): RawColumn;
+}
+
+/** True for the values R would read as NA. */
+export function isMissing(v: unknown): boolean {
+  return (
+    v === null ||
+    v === undefined ||
+    (typeof v === 'number' && Number.isNaN(v)) ||
+    v === '' ||
+    v === 'NA'
+  );
+}
+
+function normalizeValues(values: ArrayLike<unknown>, name: string): RawColumn {
+  const n = values.length;
+  if (ArrayBuffer.isView(values)) {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = Number(values[i]);
+    return { kind: 'numeric', values: out };
+  }
+  let numbers = 0;
+  let strings = 0;
+  let logicals = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (isMissing(v)) continue;
+    if (typeof v === 'number') numbers++;
+    else if (typeof v === 'string') strings++;
+    else if (typeof v === 'boolean') logicals++;
+    else {
+      throw new DataError(
+        `column '${name}' has a value of type ${typeof v} at row ${i + 1}; expected numbers or strings`,
+        name,
+        i + 1,
+      );
+    }
+  }
+  if (strings === 0 && logicals === 0) {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      out[i] = isMissing(v) ? NaN : (v as number);
+    }
+    return { kind: 'numeric', values: out };
+  }
+  if (strings === 0 && numbers === 0) {
+    const out: (boolean | null)[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = isMissing(values[i]) ? null : (values[i] as boolean);
+    return { kind: 'logical', values: out };
+  }
+  const out: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    out[i] = isMissing(v) ? null : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v);
+  }
+  return { kind: 'string', values: out };
+}
+
+/** Wraps the caller's data; columns are converted on first use and cached. */
+export function makeTable(data: DataInput): Table {
+  if (data === null || typeof data !== 'object') {
+    throw new DataError('data must be a column table {name: values} or an array of row objects');
+  }
+  const cache = new Map<string, RawColumn>();
+  if (Array.isArray(data)) {
+    const rows = data as readonly Record<string, unknown>[];
+    const names: string[] = [];
+    const seen = new Set<string>();
+    rows.forEach((row, i) => {
+      if (row === null || typeof row !== 'object') {
+        throw new DataError(`row ${i + 1} of the data is not an object`, undefined, i + 1);
+      }
+      for (const k of Object.keys(row)) {
+        if (!seen.has(k)) {
+          seen.add(k);
+          names.push(k);
+        }
+      }
+    });
+    return {
+      names,
+      nRows: rows.length,
+      has: (name) => seen.has(name),
+      column(name) {
+        let c = cache.get(name);
+        if (c === undefined) {
+          if (!seen.has(name)) throw new UnknownColumnError(name, names);
+          const vals = rows.map((r) =>
+            Object.prototype.hasOwnProperty.call(r, name) ? r[name] : null,
+          );
+          c = normalizeValues(vals, name);
+          cache.set(name, c);
+        }
+        return c;
+      },
+    };
+  }
+  const table = data as Record<string, ArrayLike<unknown>>;
+  const names = Object.keys(table);
+  let nRows = 0;
+  names.forEach((name, k) => {
+    const col = table[name];
+    if (col === null || typeof col !== 'object' || typeof col.length !== 'number') {
+      throw new DataError(`column '${name}' is not an array`, name);
+    }
+    if (k === 0) nRows = col.length;
+    else if (col.length !== nRows) {
+      throw new DataError(
+        `column '${name}' has ${col.length} values but column '${names[0]}' has ${nRows}`,
+        name,
+      );
+    }
+  });
+  return {
+    names,
+    nRows,
+    has: (name) => Object.prototype.hasOwnProperty.call(table, name),
+    column(name) {
+      let c = cache.get(name);
+      if (c === undefined) {
+        if (!Object.prototype.hasOwnProperty.call(table, name))
+          throw new UnknownColumnError(name, names);
+        c = normalizeValues(table[name], name);
+        cache.set(name, c);
+      }
+      return c;
+    },
+  };
+}

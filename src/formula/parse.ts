@@ -1,0 +1,295 @@
+/**
+ * Formula string -> abstract syntax tree. Operator precedence follows R (highest first):
+ * `^`, unary minus, `:`, `* /`, `+ -`, `| ||`, `~`. Every node keeps its source span.
+ */
+import { FormulaSyntaxError } from '../errors';
+import { tokenize, type Token } from './lexer';
+
+interface Span {
+  /** 0-based offset of the first character of the node. */
+  start: number;
+  /** Offset one past the last character. */
+  end: number;
+}
+
+export type Node =
+  | (Span & { type: 'name'; name: string })
+  | (Span & { type: 'number'; value: number; text: string })
+  | (Span & { type: 'call'; fn: string; args: Node[] })
+  | (Span & { type: 'paren'; expr: Node })
+  | (Span & { type: 'unary'; op: '-' | '+'; arg: Node; opPos: number })
+  | (Span & { type: 'binary'; op: BinaryOp; left: Node; right: Node; opPos: number });
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '^' | ':' | '|' | '||';
+
+/** A parsed two-sided formula. */
+export interface FormulaAst {
+  /** The formula text as given. */
+  text: string;
+  /** Left-hand side (response); null for a one-sided formula `~ x`. */
+  lhs: Node | null;
+  rhs: Node;
+  /** Offset of the `~`. */
+  tildePos: number;
+}
+
+class Parser {
+  private i = 0;
+  /** Depth of function-call nesting: unary plus is only an "empty term" outside calls. */
+  private callDepth = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly tokens: Token[],
+  ) {}
+
+  private peek(): Token {
+    return this.tokens[this.i];
+  }
+
+  private next(): Token {
+    return this.tokens[this.i++];
+  }
+
+  private fail(message: string, pos: number): never {
+    throw new FormulaSyntaxError(message, this.text, pos);
+  }
+
+  private isOp(...ops: string[]): boolean {
+    const t = this.peek();
+    return t.type === 'op' && ops.includes(t.text);
+  }
+
+  parseFormula(): FormulaAst {
+    const tilde = this.tokens.find((t) => t.type === 'op' && t.text === '~');
+    if (tilde === undefined) this.fail("formula has no '~'", 0);
+    let lhs: Node | null = null;
+    if (!this.isOp('~')) lhs = this.parseExpr(`before '~'`);
+    if (!this.isOp('~')) this.unexpected(this.peek());
+    const tildeTok = this.next();
+    if (this.peek().type === 'eof') this.fail("nothing after '~'", tildeTok.pos);
+    const rhs = this.parseExpr(`after '~'`);
+    const t = this.peek();
+    if (t.type !== 'eof') this.unexpected(t);
+    return { text: this.text, lhs, rhs, tildePos: tildeTok.pos };
+  }
+
+  private unexpected(t: Token): never {
+    if (t.type === ')') this.fail("unmatched ')'", t.pos);
+    if (t.type === 'op' && t.text === '~') this.fail("more than one '~'", t.pos);
+    if (t.type === 'eof') this.fail('unexpected end of formula', t.pos);
+    this.fail(`unexpected '${t.text}' (missing operator before it?)`, t.pos);
+  }
+
+  /** Lowest precedence inside one side of `~`: `|` and `||`. */
+  private parseExpr(where: string): Node {
+    let left = this.parseAdd(where);
+    while (this.isOp('|', '||')) {
+      const op = this.next();
+      const right = this.parseOperand(op, () => this.parseAdd(where));
+      left = this.bin(op, left, right);
+    }
+    return left;
+  }
+
+  private parseAdd(where: string): Node {
+    let left = this.parseMul(where);
+    while (this.isOp('+', '-')) {
+      const op = this.next();
+      const right = this.parseOperand(op, () => this.parseMul(where));
+      left = this.bin(op, left, right);
+    }
+    return left;
+  }
+
+  private parseMul(where: string): Node {
+    let left = this.parseColon(where);
+    while (this.isOp('*', '/')) {
+      const op = this.next();
+      const right = this.parseOperand(op, () => this.parseColon(where));
+      left = this.bin(op, left, right);
+    }
+    return left;
+  }
+
+  private parseColon(where: string): Node {
+    let left = this.parseUnary(where);
+    while (this.isOp(':')) {
+      const op = this.next();
+      const right = this.parseOperand(op, () => this.parseUnary(where));
+      left = this.bin(op, left, right);
+    }
+    return left;
+  }
+
+  private parseUnary(where: string): Node {
+    if (this.isOp('-', '+')) {
+      const op = this.next();
+      if (op.text === '+' && this.callDepth === 0) this.fail("empty term before '+'", op.pos);
+      const arg = this.parseOperand(op, () => this.parseUnary(where));
+      return {
+        type: 'unary',
+        op: op.text as '-' | '+',
+        arg,
+        opPos: op.pos,
+        start: op.pos,
+        end: arg.end,
+      };
+    }
+    return this.parsePower(where);
+  }
+
+  private parsePower(where: string): Node {
+    const base = this.parsePrimary(where);
+    if (this.isOp('^')) {
+      const op = this.next();
+      const exp = this.parseOperand(op, () => this.parseUnary(where));
+      return this.bin(op, base, exp);
+    }
+    return base;
+  }
+
+  /** Parses the operand after operator `op`, reporting a dangling operator at `op`. */
+  private parseOperand(op: Token, parse: () => Node): Node {
+    const t = this.peek();
+    if (
+      t.type === 'eof' ||
+      t.type === ')' ||
+      t.type === ',' ||
+      (t.type === 'op' && t.text === '~')
+    ) {
+      this.fail(`operator '${op.text}' has no right-hand operand`, op.pos);
+    }
+    if (t.type === 'op' && t.text !== '-' && !(t.text === '+' && this.callDepth > 0)) {
+      if (t.text === '+') this.fail(`empty term between '${op.text}' and '+'`, t.pos);
+      this.fail(`operator '${op.text}' is followed by '${t.text}'`, t.pos);
+    }
+    return parse();
+  }
+
+  private bin(op: Token, left: Node, right: Node): Node {
+    return {
+      type: 'binary',
+      op: op.text as BinaryOp,
+      left,
+      right,
+      opPos: op.pos,
+      start: left.start,
+      end: right.end,
+    };
+  }
+
+  private parsePrimary(where: string): Node {
+    const t = this.next();
+    switch (t.type) {
+      case 'number':
+        return { type: 'number', value: t.value as number, text: t.text, start: t.pos, end: t.end };
+      case 'name': {
+        if (this.peek().type !== '(')
+          return { type: 'name', name: t.text, start: t.pos, end: t.end };
+        const open = this.next();
+        this.callDepth++;
+        const args: Node[] = [];
+        if (this.peek().type === ')') this.fail(`${t.text}() needs an argument`, open.pos);
+        for (;;) {
+          const a = this.peek();
+          if (a.type === ',' || a.type === ')') this.fail(`empty argument in ${t.text}()`, a.pos);
+          if (a.type === 'eof') this.fail("unclosed '('", open.pos);
+          args.push(this.parseExpr(where));
+          const sep = this.peek();
+          if (sep.type === ',') {
+            this.next();
+            continue;
+          }
+          if (sep.type === ')') break;
+          if (sep.type === 'eof') this.fail("unclosed '('", open.pos);
+          this.unexpected(sep);
+        }
+        const close = this.next();
+        this.callDepth--;
+        return { type: 'call', fn: t.text, args, start: t.pos, end: close.end };
+      }
+      case '(': {
+        if (this.peek().type === ')') this.fail('empty parentheses', t.pos);
+        const depth = this.callDepth;
+        this.callDepth = 0;
+        const expr = this.parseExpr(where);
+        this.callDepth = depth;
+        const close = this.peek();
+        if (close.type === 'eof') this.fail("unclosed '('", t.pos);
+        if (close.type !== ')') this.unexpected(close);
+        this.next();
+        return { type: 'paren', expr, start: t.pos, end: close.end };
+      }
+      case 'eof':
+        this.fail(`missing term ${where}`, t.pos);
+        break;
+      case ')':
+        this.fail("unmatched ')'", t.pos);
+        break;
+      case ',':
+        this.fail("unexpected ','", t.pos);
+        break;
+      default:
+        if (t.text === '~') this.fail("more than one '~'", t.pos);
+        this.fail(`operator '${t.text}' has no left-hand operand`, t.pos);
+    }
+  }
+}
+
+/** Parses an lme4 formula such as `y ~ x + (1 | g)`; throws FormulaSyntaxError with the position. */
+export function parseFormula(formula: string): FormulaAst {
+  if (typeof formula !== 'string') {
+    throw new FormulaSyntaxError('formula must be a string', String(formula), 0);
+  }
+  return new Parser(formula, tokenize(formula)).parseFormula();
+}
+
+/** Strips redundant parentheses. */
+export function unparen(node: Node): Node {
+  while (node.type === 'paren') node = node.expr;
+  return node;
+}
+
+/** Formats a number as R's deparse / as.character do (15 significant digits, e+XX when shorter). */
+export function formatRNumber(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Inf' : '-Inf';
+  if (x === 0) return '0';
+  const p = Number(x.toPrecision(15));
+  let fixed = String(p);
+  if (/e/.test(fixed))
+    fixed = p.toFixed(Math.min(100, Math.max(0, 15 - Math.floor(Math.log10(Math.abs(p))))));
+  if (fixed.includes('.') && !/e/.test(fixed)) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
+  const [mant, ex] = p.toExponential().split('e');
+  const e = Number(ex);
+  const sci = `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  return fixed.length <= sci.length ? fixed : sci;
+}
+
+function quoteName(name: string): string {
+  return /^([A-Za-z]|[.][A-Za-z._]|[.]$)[A-Za-z0-9._]*$/.test(name) ? name : `\`${name}\``;
+}
+
+/** R-style deparse: `I(x^2)`, `log(x + 1)`, `cbind(s, n - s)`, `a:b`. */
+export function deparse(node: Node): string {
+  switch (node.type) {
+    case 'name':
+      return quoteName(node.name);
+    case 'number':
+      return formatRNumber(node.value);
+    case 'call':
+      return `${node.fn}(${node.args.map(deparse).join(', ')})`;
+    case 'paren':
+      return `(${deparse(node.expr)})`;
+    case 'unary':
+      return `${node.op}${deparse(node.arg)}`;
+    case 'binary': {
+      const l = deparse(node.left);
+      const r = deparse(node.right);
+      return node.op === '/' || node.op === '^' || node.op === ':'
+        ? `${l}${node.op}${r}`
+        : `${l} ${node.op} ${r}`;
+    }
+  }
+}

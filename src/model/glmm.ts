@@ -1,0 +1,308 @@
+/**
+ * Generalized linear mixed models, as lme4's glmer: a first stage with β inside PIRLS (nAGQ = 0,
+ * only θ optimized), then — unless nAGQ = 0 — θ and β optimized jointly on the Laplace
+ * approximation (nAGQ = 1) or adaptive Gauss–Hermite quadrature (nAGQ > 1, one scalar term).
+ *
+ * Deviances here are -2 × the full log-likelihood, constants included, for every nAGQ; lme4's
+ * nAGQ > 1 deviance drops the saturated log-likelihood and is reported plus it (see README).
+ */
+import type { Backend } from '../backend/kernels';
+import type { ModelFrame } from '../data/types';
+import { FitError, ModelSpecError } from '../errors';
+import { minimize } from '../optim/minimize';
+import type { OptimResult } from '../optim/types';
+import { ranefGroups, sphericalToB } from '../results/ranef';
+import type { MerFitData } from '../results/types';
+import { varCorrRows } from '../results/varcorr';
+import { agqDeviance } from './agq';
+import { conditionalVarU } from './condvar';
+import type { Family } from './family';
+import { glmmResponse, type GlmmResponse } from './glmmdata';
+import { finiteDifferenceHessian, invertSymmetric } from './hessian';
+import { buildLayout } from './layout';
+import { rowMajor } from './lmm';
+import { createPirlsState, initializeFromData, nbTheta, pirls, type PirlsState } from './pirls';
+import { buildReStructure, type ReStructure } from './reblocks';
+import { isSingular } from './singular';
+import { allocateSystem, logdetRe, setTheta } from './system';
+import { fixedEffectsCovariance } from './vcov';
+
+export interface GlmmSettings {
+  family: Family;
+  /** 0: β in PIRLS; 1: Laplace; k > 1: adaptive Gauss–Hermite with k nodes. */
+  nAGQ: number;
+  /** Prior weights per kept row, or null. */
+  weights: Float64Array | null;
+  /** Offset per kept row (added to any formula offset), or null. */
+  offset: Float64Array | null;
+  onProgress?: (p: { evaluations: number; fval: number; elapsedMs: number }) => void;
+}
+
+/** A GLMM ready for the optimizers. */
+export interface GlmmModel {
+  frame: ModelFrame;
+  re: ReStructure;
+  st: PirlsState;
+  resp: GlmmResponse;
+  fam: Family;
+  nAGQ: number;
+  /** Saturated log-likelihood Σ log f(y | μ = y) (0 for binomial 0/1 data). */
+  saturated: number;
+}
+
+export function buildGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSettings): GlmmModel {
+  const fam = settings.family;
+  const resp = glmmResponse(frame, fam, settings.weights, settings.offset);
+  const n = frame.n;
+  const p = frame.xNames.length;
+  const re = buildReStructure(frame.randomTerms, n);
+  if (settings.nAGQ > 1 && !(re.blocks.length === 1 && re.blocks[0].v === 1)) {
+    throw new ModelSpecError(
+      `nAGQ > 1 is only available for models with a single, scalar random-effects term (got ${frame.randomTerms.map((t) => t.source).join(' + ')})`,
+    );
+  }
+  const lay = buildLayout(re.blocks, n, p);
+  const sys = allocateSystem(backend, re, lay, rowMajor(frame.X, n, p));
+  const st = createPirlsState(sys, fam, resp);
+  let saturated = 0;
+  for (let i = 0; i < n; i++) saturated += fam.logDensity(resp.y[i], resp.y[i], resp.priorWt[i], 1);
+  return { frame, re, st, resp, fam, nAGQ: settings.nAGQ, saturated };
+}
+
+/** -2 log-likelihood of the Laplace approximation at the mode PIRLS just found. */
+export function laplaceDeviance(m: GlmmModel, pdev: number): number {
+  const { st, fam } = m;
+  return pdev + logdetRe(st.sys) + (fam.hasScale ? scaleFamilyAicExcess(m, pdev) : -2 * m.saturated);
+}
+
+/** For families with a dispersion: R's family aic minus the deviance (lme4's Laplace uses aic). */
+function scaleFamilyAicExcess(m: GlmmModel, pdev: number): number {
+  const { st, resp, fam } = m;
+  const f = st.sys.backend.heap.f64;
+  const mu = f.slice(st.off.mu, st.off.mu + st.n);
+  let uu = 0;
+  for (const v of st.u) uu += v * v;
+  const dev = pdev - uu;
+  return fam.aic(resp.y, resp.binomialN, mu, resp.priorWt, dev) - dev;
+}
+
+/** The objective of the second stage at (θ, β): Laplace or AGQ deviance, β held fixed. */
+function devianceAtThetaBeta(m: GlmmModel, theta: readonly number[], beta: Float64Array): number {
+  setTheta(m.st.sys, theta);
+  m.st.beta = Float64Array.from(beta);
+  const pdev = pirls(m.st, theta, false);
+  return m.nAGQ > 1 ? agqDeviance(m, theta) - 2 * m.saturated : laplaceDeviance(m, pdev);
+}
+
+/** Runs f, turning a PIRLS failure into +Infinity so the optimizer backs off. */
+function guarded(f: () => number, onFail: () => void): number {
+  try {
+    const d = f();
+    return Number.isFinite(d) ? d : Infinity;
+  } catch (e) {
+    if (!(e instanceof FitError)) throw e;
+    onFail();
+    return Infinity;
+  }
+}
+
+export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSettings): MerFitData {
+  const t0 = performance.now();
+  const m = buildGlmm(frame, backend, settings);
+  const t1 = performance.now();
+  const { re, st } = m;
+  const nTheta = re.nTheta;
+  let evaluations = 0;
+  const progress = (d: number) => {
+    evaluations++;
+    settings.onProgress?.({ evaluations, fval: d, elapsedMs: performance.now() - t0 });
+  };
+
+  // Stage 1: β inside PIRLS, θ optimized (lme4's nAGQ = 0 fit, the start of every fit).
+  initializeFromData(st);
+  let fresh = true;
+  const stage1 = (theta: readonly number[]): number => {
+    const d = guarded(
+      () => {
+        setTheta(st.sys, theta);
+        const pdev = pirls(st, theta, true, fresh);
+        fresh = false;
+        return laplaceDeviance(m, pdev);
+      },
+      () => {
+        initializeFromData(st);
+        fresh = true;
+      },
+    );
+    progress(d);
+    return d;
+  };
+  // The very first PIRLS must succeed from the data: a failure there is the user's problem.
+  setTheta(st.sys, re.start);
+  pirls(st, re.start, true, true);
+  fresh = false;
+  const opt1 = minimize(stage1, re.start, { lower: re.lower, upper: re.lower.map(() => Infinity), rhobeg: 0.2, rhoend: 2e-7 });
+  let theta = opt1.x;
+  stage1(theta);
+  let beta = Float64Array.from(st.beta);
+  let opt: OptimResult = opt1;
+  const messages: string[] = [...frame.messages, ...m.resp.warnings];
+
+  if (m.nAGQ > 0) {
+    // Stage 2: θ and β jointly; β measured in units of its stage-1 standard error.
+    const sigma1 = dispersion(m);
+    const vc = fixedEffectsCovariance(st.sys, sigma1);
+    const scale = beta.map((_, j) => {
+      const s = Math.sqrt(vc[j][j]);
+      return Number.isFinite(s) && s > 0 ? s : 1;
+    });
+    const beta0 = Float64Array.from(beta);
+    const toBeta = (par: readonly number[]) => beta0.map((b, j) => b + scale[j] * par[nTheta + j]);
+    const stage2 = (par: readonly number[]): number => {
+      const th = par.slice(0, nTheta);
+      const d = guarded(
+        () => devianceAtThetaBeta(m, th, toBeta(par)),
+        () => {
+          st.u.fill(0);
+        },
+      );
+      progress(d);
+      return d;
+    };
+    const start = [...theta, ...beta.map(() => 0)];
+    const lower = [...re.lower, ...beta.map(() => -Infinity)];
+    opt = minimize(stage2, start, { lower, upper: lower.map(() => Infinity), rhobeg: 0.2, rhoend: 2e-7 });
+    theta = opt.x.slice(0, nTheta);
+    beta = toBeta(opt.x);
+  }
+  const t2 = performance.now();
+  const result = glmmResults(m, theta, beta, opt1, messages);
+  const t3 = performance.now();
+  return {
+    ...result,
+    optimizer: {
+      method: opt.method,
+      evaluations,
+      converged: opt.converged && opt1.converged,
+      messages: [opt1.message, ...(opt === opt1 ? [] : [opt.message])],
+      start: [...re.start],
+      lower: [...re.lower],
+      fval: result.deviance,
+    },
+    backend: `${backend.name}${backend.variant === 'js' ? '' : `-${backend.variant}`}`,
+    timings: { frame: 0, setup: t1 - t0, optimize: t2 - t1, finish: t3 - t2, total: t3 - t0 },
+  };
+}
+
+/** lme4's σ for a GLMM: sqrt((Pearson χ² + |u|²) / n) for families with a scale, else 1. */
+export function dispersion(m: GlmmModel): number {
+  if (!m.fam.hasScale) return 1;
+  const { st, resp, fam } = m;
+  const f = st.sys.backend.heap.f64;
+  let s = 0;
+  for (let i = 0; i < st.n; i++) {
+    const mu = f[st.off.mu + i];
+    s += (resp.priorWt[i] * (resp.y[i] - mu) ** 2) / fam.variance(mu);
+  }
+  for (const v of st.u) s += v * v;
+  return Math.sqrt(s / st.n);
+}
+
+function glmmResults(
+  m: GlmmModel,
+  theta: number[],
+  beta: Float64Array,
+  opt1: OptimResult,
+  messages: string[],
+): Omit<MerFitData, 'optimizer' | 'backend' | 'timings'> {
+  const { st, re, frame, fam, resp } = m;
+  const nTheta = re.nTheta;
+  const n = st.n;
+  const p = st.p;
+  const objectiveAt = (th: readonly number[], b: Float64Array): number =>
+    m.nAGQ === 0 ? stage1Objective(m, th) : devianceAtThetaBeta(m, th, b);
+
+  let vcov: number[][];
+  if (m.nAGQ > 0 && p > 0) {
+    // lme4: vcov from the finite-difference Hessian of the deviance over (θ, β).
+    const x0 = [...theta, ...beta];
+    const H = finiteDifferenceHessian((x) => objectiveAt(x.slice(0, nTheta), Float64Array.from(x.slice(nTheta))), x0);
+    const Hinv = invertSymmetric(H);
+    vcov = Hinv
+      ? Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => Hinv[nTheta + i][nTheta + j] + Hinv[nTheta + j][nTheta + i]))
+      : [];
+    if (!Hinv || vcov.some((row, i) => !(row[i] > 0))) vcov = [];
+  } else {
+    vcov = [];
+  }
+  // Back to the optimum (the Hessian moved the state).
+  const dev = objectiveAt(theta, beta);
+  const sigma = dispersion(m);
+  if (vcov.length === 0 && p > 0) {
+    if (m.nAGQ > 0) messages.push('Hessian of the deviance is not positive definite: standard errors from the Laplace information instead');
+    vcov = fixedEffectsCovariance(st.sys, sigma);
+  }
+  const f = st.sys.backend.heap.f64;
+  const mu = Array.from(f.subarray(st.off.mu, st.off.mu + n));
+  const eta = Array.from(f.subarray(st.off.eta, st.off.eta + n));
+  const b = sphericalToB(st.sys.lay, theta, st.u);
+  const ranef = ranefGroups(st.sys.lay, theta, b, conditionalVarU(st.sys), sigma);
+  const residuals = mu.map((mv, i) => {
+    const d = fam.devResid(resp.y[i], mv, resp.priorWt[i]);
+    return Math.sign(resp.y[i] - mv) * Math.sqrt(Math.max(0, d));
+  });
+  const pearsonResiduals = mu.map((mv, i) => ((resp.y[i] - mv) * Math.sqrt(resp.priorWt[i])) / Math.sqrt(fam.variance(mv)));
+  const logLik = -dev / 2 + (m.nAGQ > 1 ? 0 : 0);
+  const df = p + nTheta + (fam.hasScale ? 1 : 0);
+  const fixef: Record<string, number> = {};
+  const se: Record<string, number> = {};
+  frame.xNames.forEach((name, j) => {
+    fixef[name] = beta[j];
+    se[name] = Math.sqrt(vcov[j][j]);
+  });
+  const ngrps: Record<string, number> = {};
+  for (const blk of re.blocks) ngrps[blk.group] = blk.nl;
+  const singular = isSingular(re.lower, theta);
+  if (singular) messages.push("boundary (singular) fit: see help('isSingular')");
+  void opt1;
+  return {
+    formula: frame.formula,
+    family: fam.name,
+    link: fam.link.name,
+    REML: false,
+    nAGQ: m.nAGQ,
+    nobs: n,
+    nDropped: frame.nDropped,
+    ngrps,
+    fixef,
+    se,
+    vcov,
+    fixefNames: [...frame.xNames],
+    theta: [...theta],
+    thetaNames: [...re.thetaNames],
+    sigma,
+    logLik,
+    df,
+    AIC: -2 * logLik + 2 * df,
+    BIC: -2 * logLik + df * Math.log(n),
+    deviance: -2 * logLik,
+    REMLcrit: null,
+    dfResid: n - df,
+    varCorr: varCorrRows(re, theta, sigma, fam.hasScale),
+    ranef,
+    fitted: mu,
+    eta,
+    residuals,
+    pearsonResiduals,
+    singular,
+    messages,
+    response: frame.response.name,
+    nbTheta: fam.kind === 'negative.binomial' ? nbTheta(fam) : undefined,
+  };
+}
+
+/** The nAGQ = 0 objective at θ (β inside PIRLS, warm start). */
+function stage1Objective(m: GlmmModel, theta: readonly number[]): number {
+  setTheta(m.st.sys, theta);
+  return laplaceDeviance(m, pirls(m.st, theta, true));
+}

@@ -1,0 +1,89 @@
+/**
+ * The response side of a GLMM: y on the family's scale, prior weights, binomial trials, offset,
+ * validated against the family (errors name the column and row).
+ */
+import type { ModelFrame } from '../data/types';
+import { DataError } from '../errors';
+import type { Family } from './family';
+
+export interface GlmmResponse {
+  y: Float64Array;
+  /** Prior weights (binomial: trials × user weights). */
+  priorWt: Float64Array;
+  /** R's `n` for the binomial aic (trials for a two-column response), else null. */
+  binomialN: Float64Array | null;
+  /** Total offset (formula `offset()` terms plus the `offset` option), or null. */
+  offset: Float64Array | null;
+  /** Warnings for the result (e.g. non-integer counts). */
+  warnings: string[];
+}
+
+export function glmmResponse(
+  frame: ModelFrame,
+  fam: Family,
+  userWeights: Float64Array | null,
+  userOffset: Float64Array | null,
+): GlmmResponse {
+  const { n, response } = frame;
+  const name = response.name;
+  if (response.kind === 'factor' && fam.kind !== 'binomial') {
+    throw new DataError(
+      `the response '${name}' is a factor; only the binomial family accepts a factor response`,
+      name,
+    );
+  }
+  if (response.kind === 'cbind' && fam.kind !== 'binomial') {
+    throw new DataError(`a cbind() response needs the binomial family`, name);
+  }
+  const y = Float64Array.from(response.y);
+  const priorWt = new Float64Array(n).fill(1);
+  if (userWeights) {
+    for (let i = 0; i < n; i++) {
+      const w = userWeights[i];
+      if (!(w >= 0) || !Number.isFinite(w)) {
+        throw new DataError(
+          `weights must be finite and non-negative (row ${frame.rowIndex[i] + 1} has ${w})`,
+          'weights',
+          frame.rowIndex[i] + 1,
+        );
+      }
+      priorWt[i] = w;
+    }
+  }
+  let binomialN: Float64Array | null = null;
+  if (response.kind === 'cbind' && response.trials) {
+    binomialN = Float64Array.from(response.trials);
+    for (let i = 0; i < n; i++) priorWt[i] *= response.trials[i];
+  }
+  const bad = fam.validateY(y, priorWt);
+  if (bad) {
+    const row = frame.rowIndex[bad.row] + 1;
+    throw new DataError(`response '${name}', row ${row}: ${bad.message}`, name, row);
+  }
+  const warnings: string[] = [];
+  if (fam.kind === 'poisson' || fam.kind === 'negative.binomial') {
+    if (y.some((v) => v !== Math.round(v)))
+      warnings.push(`non-integer counts in '${name}' (as lme4, the fit proceeds)`);
+  }
+  if (fam.kind === 'binomial') {
+    const nonInteger = y.some(
+      (v, i) => Math.abs(v * priorWt[i] - Math.round(v * priorWt[i])) > 1e-3,
+    );
+    if (nonInteger) warnings.push('non-integer #successes in a binomial glm!');
+  }
+  let offset: Float64Array | null = frame.offset ? Float64Array.from(frame.offset) : null;
+  if (userOffset) {
+    offset ??= new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(userOffset[i])) {
+        throw new DataError(
+          `offset must be finite (row ${frame.rowIndex[i] + 1})`,
+          'offset',
+          frame.rowIndex[i] + 1,
+        );
+      }
+      offset[i] += userOffset[i];
+    }
+  }
+  return { y, priorWt, binomialN, offset, warnings };
+}

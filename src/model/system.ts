@@ -1,0 +1,236 @@
+/**
+ * The blocked mixed-model system resident in a backend's heap: A (the cross-products), L (its
+ * Cholesky factor for the current θ) and the T factors. Shared by LMMs and GLMMs.
+ *
+ * Recipe for one θ: `setTheta` writes T, `updateL` factors Λᵀ A Λ + I, after which
+ * log-determinants, the penalised residual sum of squares and the solution can be read off L.
+ */
+import type { Backend } from '../backend/kernels';
+import type { BlockLayout } from './layout';
+import { fillT, type ReStructure } from './reblocks';
+
+/** Heap offsets of one system (f64 offsets unless noted). */
+export interface SystemOffsets {
+  /** T matrix of each block (blocks in layout order: first, then tail). */
+  tm: number[];
+  a11: number;
+  l11: number;
+  a21: number;
+  l21: number;
+  a22: number;
+  l22: number;
+  /** i32 offsets. */
+  rowPtr: number;
+  rowIdx: number;
+  rowT: number;
+  rowStart: number;
+  rowV: number;
+  /** Solution: x1 (block 1, q1) and x2 (tail, t). */
+  x1: number;
+  x2: number;
+  /** Per-observation data, resident for the whole fit (see CrossprodKernels). */
+  refs1: number;
+  z1: number;
+  tailRow: number;
+  tailPos: number;
+  tailV: number;
+  zTail: number;
+  /** Row-major n×p fixed-effects matrix. */
+  x: number;
+  /** Response column of the system (the data for an LMM, the working response in PIRLS). */
+  y: number;
+  /** Weights (prior weights for an LMM, working weights in PIRLS). */
+  w: number;
+  scratchI32: number;
+  scratchF64: number;
+}
+
+export interface MixedSystem {
+  backend: Backend;
+  re: ReStructure;
+  lay: BlockLayout;
+  off: SystemOffsets;
+  /** Sizes of the arrays at each offset. */
+  sizes: { a11: number; a21: number; a22: number };
+}
+
+/**
+ * Allocates the system's arrays in the backend heap and copies the per-observation data in
+ * (once per fit). `xRowMajor` is the n×p fixed-effects matrix by rows (p may be 0).
+ */
+export function allocateSystem(
+  backend: Backend,
+  re: ReStructure,
+  lay: BlockLayout,
+  xRowMajor: Float64Array,
+): MixedSystem {
+  const h = backend.heap;
+  const { first, tailBlocks, t } = lay;
+  const blocks = [first, ...tailBlocks];
+  const nnz = lay.rowIdx.length;
+  const sumVt = tailBlocks.reduce((sum, b) => sum + b.v, 0);
+  const sizes = { a11: first.nl * first.v * first.v, a21: nnz * first.v, a22: t * t };
+  const tm = blocks.map((b) => h.allocF64(b.v * b.v));
+  const off: SystemOffsets = {
+    tm,
+    a11: h.allocF64(sizes.a11),
+    l11: h.allocF64(sizes.a11),
+    a21: h.allocF64(sizes.a21),
+    l21: h.allocF64(sizes.a21),
+    a22: h.allocF64(sizes.a22),
+    l22: h.allocF64(sizes.a22),
+    x1: h.allocF64(first.nl * first.v),
+    x2: h.allocF64(t),
+    rowPtr: h.allocI32(lay.rowPtr.length),
+    rowIdx: h.allocI32(Math.max(1, nnz)),
+    rowT: h.allocI32(t),
+    rowStart: h.allocI32(t),
+    rowV: h.allocI32(t),
+    refs1: h.allocI32(lay.n),
+    z1: h.allocF64(lay.n * first.v),
+    tailRow: h.allocI32(Math.max(1, lay.tailRow.length)),
+    tailPos: h.allocI32(Math.max(1, lay.tailPos.length)),
+    tailV: h.allocI32(Math.max(1, tailBlocks.length)),
+    zTail: h.allocF64(Math.max(1, lay.n * sumVt)),
+    x: h.allocF64(Math.max(1, xRowMajor.length)),
+    y: h.allocF64(lay.n),
+    w: h.allocF64(lay.n),
+    scratchI32: h.allocI32(2 * (sumVt + lay.p + 1)),
+    scratchF64: h.allocF64(sumVt + lay.p + 1),
+  };
+  const i32 = h.i32;
+  const f64 = h.f64;
+  i32.set(first.refs, off.refs1);
+  f64.set(first.z, off.z1);
+  i32.set(lay.tailRow, off.tailRow);
+  i32.set(lay.tailPos, off.tailPos);
+  tailBlocks.forEach((b, k) => (i32[off.tailV + k] = b.v));
+  for (let i = 0, e = off.zTail; i < lay.n; i++) {
+    for (const b of tailBlocks) for (let c = 0; c < b.v; c++) f64[e++] = b.z[i * b.v + c];
+  }
+  f64.set(xRowMajor, off.x);
+  i32.set(lay.rowPtr, off.rowPtr);
+  i32.set(lay.rowIdx, off.rowIdx);
+  for (let r = 0; r < t; r++) {
+    const k = lay.rowBlock[r];
+    i32[off.rowT + r] = k < 0 ? -1 : tm[k + 1];
+    i32[off.rowStart + r] = lay.rowStart[r];
+    i32[off.rowV + r] = k < 0 ? 1 : tailBlocks[k].v;
+  }
+  return { backend, re, lay, off, sizes };
+}
+
+/**
+ * Mutates A: [Z X y]ᵀ W [Z X y] from the resident rows, with the system's current response
+ * (`off.y`) and, when `weighted`, its weights (`off.w`). One pass over the observations.
+ */
+export function updateCrossprod(sys: MixedSystem, weighted: boolean): MixedSystem {
+  const { off, lay } = sys;
+  const sumVt = lay.tailBlocks.reduce((s, b) => s + b.v, 0);
+  sys.backend.kernels.accumulateCrossprod(
+    lay.n,
+    lay.first.v,
+    off.refs1,
+    off.z1,
+    lay.tailBlocks.length,
+    off.tailRow,
+    off.tailPos,
+    off.tailV,
+    off.zTail,
+    sumVt,
+    lay.p,
+    off.x,
+    off.y,
+    weighted ? off.w : -1,
+    lay.first.nl,
+    off.rowPtr,
+    lay.t,
+    off.a11,
+    off.a21,
+    off.a22,
+    off.scratchI32,
+    off.scratchF64,
+  );
+  return sys;
+}
+
+/** Mutates the T matrices for θ. */
+export function setTheta(sys: MixedSystem, theta: ArrayLike<number>): MixedSystem {
+  const f = sys.backend.heap.f64;
+  const blocks = [sys.lay.first, ...sys.lay.tailBlocks];
+  blocks.forEach((b, k) => fillT(b, theta, f, sys.off.tm[k]));
+  return sys;
+}
+
+/**
+ * Mutates L to the Cholesky factor of [ΛᵀZᵀWZΛ + I, ΛᵀZᵀWX, ..; .., XᵀWX, ..; .., yᵀWy].
+ * Returns 0 on success, else a positive code (the factor is then unusable).
+ */
+export function updateL(sys: MixedSystem): number {
+  const { off, lay, sizes } = sys;
+  const k = sys.backend.kernels;
+  const f = sys.backend.heap.f64;
+  const { first, t } = lay;
+  const nl = first.nl;
+  const v1 = first.v;
+  const status = k.inflateDiagBlocks(nl, v1, off.a11, off.l11, off.tm[0]);
+  if (status !== 0) return status;
+  f.copyWithin(off.l21, off.a21, off.a21 + sizes.a21);
+  k.scaleTailRows(nl, v1, off.rowPtr, off.rowIdx, off.l21, off.rowT, off.rowStart, off.rowV);
+  k.rightScaleSolve(nl, v1, off.rowPtr, off.l21, off.tm[0], off.l11);
+  f.copyWithin(off.l22, off.a22, off.a22 + sizes.a22);
+  k.scaleInflateTail(t, off.l22, off.rowT, off.rowStart, off.rowV);
+  k.sparseSyrkSub(nl, v1, off.rowPtr, off.rowIdx, off.l21, off.l22, t);
+  return k.potrf(t, off.l22, t);
+}
+
+/** log det(L_θ)² over the random-effects part: 2 Σ log diag(L11, L22[re]). */
+export function logdetRe(sys: MixedSystem): number {
+  const { off, lay } = sys;
+  const k = sys.backend.kernels;
+  return (
+    2 *
+    (k.sumLogDiagBlocks(lay.first.nl, lay.first.v, off.l11) + k.sumLogDiag(lay.qt, off.l22, lay.t))
+  );
+}
+
+/** log det(R_X)²: 2 Σ log diag of the fixed-effects block of L. */
+export function logdetX(sys: MixedSystem): number {
+  const { off, lay } = sys;
+  const start = off.l22 + lay.qt * (lay.t + 1);
+  return 2 * sys.backend.kernels.sumLogDiag(lay.p, start, lay.t);
+}
+
+/** Penalised weighted residual sum of squares: the square of L's last diagonal element. */
+export function pwrss(sys: MixedSystem): number {
+  const t = sys.lay.t;
+  return sys.backend.heap.f64[sys.off.l22 + t * t - 1] ** 2;
+}
+
+/**
+ * Solves Lᵀ x = c (c = the response row of L) for the spherical random effects u and β.
+ * With `fixedBeta`, solves for u alone with β held where it is (the response then excludes Xβ):
+ * since c's random-effects part is L_θ⁻¹ ΛᵀZᵀW y, setting the β part of x to 0 gives
+ * L_θᵀ u = c_u. Reads L; writes only x1 and x2. Returns u (layout order) and β (zeros if fixed).
+ */
+export function solveUBeta(
+  sys: MixedSystem,
+  fixedBeta = false,
+): { u: Float64Array; beta: Float64Array } {
+  const { off, lay } = sys;
+  const k = sys.backend.kernels;
+  const { first, t, qt, p } = lay;
+  let f = sys.backend.heap.f64;
+  for (let j = 0; j < t - 1; j++) {
+    f[off.x2 + j] = fixedBeta && j >= qt ? 0 : f[off.l22 + (t - 1) + j * t];
+  }
+  k.trsvLowerTrans(fixedBeta ? qt : t - 1, off.l22, t, off.x2);
+  k.solveFirstBlock(first.nl, first.v, off.rowPtr, off.rowIdx, off.l11, off.l21, off.x2, off.x1);
+  f = sys.backend.heap.f64;
+  const q1 = first.nl * first.v;
+  const u = new Float64Array(q1 + qt);
+  u.set(f.subarray(off.x1, off.x1 + q1), 0);
+  u.set(f.subarray(off.x2, off.x2 + qt), q1);
+  const beta = Float64Array.from(f.subarray(off.x2 + qt, off.x2 + qt + p));
+  return { u, beta };
+}

@@ -1,0 +1,56 @@
+/** Loading test fixtures (CSV data, lme4 reference fits) and the shared case table. */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCsv } from '../../src/data/csv';
+import type { DataInput } from '../../src/data/types';
+
+export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+export function loadCsv(file: string): DataInput {
+  return parseCsv(readFileSync(join(fixturesDir, file), 'utf8')) as DataInput;
+}
+
+/** An lme4 reference fit as written by make-reference.R (jsonlite auto_unbox: length-1 arrays are scalars). */
+export interface RefFit {
+  name: string;
+  formula: string;
+  REML: boolean;
+  nobs: number;
+  ngrps: Record<string, number>;
+  fixef: Record<string, number>;
+  se: Record<string, number>;
+  theta: number | number[];
+  sigma: number;
+  logLik: number;
+  df: number;
+  AIC: number;
+  BIC: number;
+  df_resid: number;
+  singular: boolean;
+  varcorr: { grp: string; var1: string | null; var2: string | null; vcov: number; sdcor: number }[];
+  ranef: { grpvar: string[] | string; term: string[] | string; grp: string[] | string; condval: number[] | number; condsd: number[] | number };
+  fitted_head: number[];
+  [key: string]: unknown;
+}
+
+export function loadRef(name: string, dir = 'fits'): RefFit {
+  return JSON.parse(readFileSync(join(fixturesDir, dir, `${name}.json`), 'utf8')) as RefFit;
+}
+
+export const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+export interface Case {
+  fit: string;
+  data: string;
+  formula: string;
+  options: Record<string, unknown>;
+}
+
+export function loadCases(kind: 'lmm' | 'glmm'): Case[] {
+  const table = JSON.parse(readFileSync(join(fixturesDir, 'cases.json'), 'utf8')) as Record<string, Case[]>;
+  return table[kind] ?? [];
+}
+
+/** The backends every numerical suite runs on. */
+export const backends = ['wasm', 'js'] as const;

@@ -118,7 +118,7 @@ function imports(memoryRef: { memory?: WebAssembly.Memory }): WebAssembly.Import
 function wrap(instance: WebAssembly.Instance, variant: WasmVariant): Backend {
   const ex = instance.exports as unknown as WasmExports;
   const heap = new WasmHeap(ex.memory, ex.heapBase());
-  return { name: 'wasm', variant, heap, kernels: createWasmKernels(ex, heap) };
+  return { name: 'wasm', variant, heap, kernels: createWasmKernels(ex) };
 }
 
 function instantiateSync(variant: WasmVariant): Backend {

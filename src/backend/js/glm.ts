@@ -21,7 +21,8 @@ export function makeJsGlmKernels(heap: Heap): GlmKernels {
     }
     return cached.fam;
   };
-  const anyLink = (family: number) => makeFamily(familyByCode[family]).link.code;
+  /** Deviance residuals do not depend on the link; any link the family allows will do. */
+  const anyLink = (family: number) => (family === FamilyCode['negative.binomial'] || family === FamilyCode.poisson ? LinkCode.log : family === FamilyCode.binomial ? LinkCode.logit : LinkCode.identity);
 
   return {
     glmWorkingWeightsResid(family, link, n, y, eta, base, mu, priorWt, w, z, nbTheta) {

@@ -2,6 +2,7 @@
  * The fitted-model object returned by `lmer` and `glmer`: an immutable copy of the plain result
  * record (MerFitData) with lme4-style printing and a stable JSON form.
  */
+import { OptionError } from '../errors';
 import { formatSummary, type SummaryOptions } from './summary';
 import type { MerFitData, OptimizerSummary, RanefGroup, Timings, VarCorrRow } from './types';
 
@@ -31,6 +32,8 @@ export interface MerFitJson {
   deviance: number;
   REMLcrit: number | null;
   dfResid: number;
+  /** Negative binomial θ (negative binomial fits only). */
+  nbTheta?: number;
   varCorr: VarCorrJson[];
   converged: boolean;
   singular: boolean;
@@ -114,6 +117,10 @@ export class MerFit implements MerFitData {
   readonly weightsName?: string;
   /** Name of the offset column, when the offset was given by column. */
   readonly offsetName?: string;
+  /** Linear predictor on the training rows (for LMMs, the fitted values). */
+  readonly eta?: number[];
+  /** Negative binomial θ when the family is negative binomial. */
+  readonly nbTheta?: number;
 
   constructor(data: MerFitData) {
     this.formula = data.formula;
@@ -152,6 +159,20 @@ export class MerFit implements MerFitData {
     if (data.dataName !== undefined) this.dataName = data.dataName;
     if (data.weightsName !== undefined) this.weightsName = data.weightsName;
     if (data.offsetName !== undefined) this.offsetName = data.offsetName;
+    if (data.eta !== undefined) this.eta = data.eta;
+    if (data.nbTheta !== undefined) this.nbTheta = data.nbTheta;
+  }
+
+  /**
+   * Predictions on the training data: the linear predictor (`type: 'link'`) or the fitted mean
+   * (`type: 'response'`, the default), as lme4's `predict(m, type = ...)` without newdata.
+   */
+  predict(options: { type?: 'link' | 'response' } = {}): number[] {
+    const type = options.type ?? 'response';
+    if (type !== 'link' && type !== 'response') {
+      throw new OptionError(`must be 'link' or 'response', got ${JSON.stringify(type)}`, 'type');
+    }
+    return (type === 'link' ? (this.eta ?? this.fitted) : this.fitted).slice();
   }
 
   /** Whether the optimizer reported convergence. */
@@ -188,6 +209,7 @@ export class MerFit implements MerFitData {
       deviance: this.deviance,
       REMLcrit: this.REMLcrit,
       dfResid: this.dfResid,
+      ...(this.nbTheta === undefined ? {} : { nbTheta: this.nbTheta }),
       varCorr: this.varCorr.map((r) => ({ ...r })),
       converged: this.converged,
       singular: this.singular,

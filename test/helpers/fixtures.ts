@@ -42,6 +42,8 @@ export const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 
 export interface Case {
   fit: string;
+  /** lme4's nAGQ > 1 logLik omits the saturated log-likelihood; ours includes it. */
+  logLikAddsSaturated?: boolean;
   data: string;
   formula: string;
   options: Record<string, unknown>;

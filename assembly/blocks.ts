@@ -2,15 +2,7 @@
 // src/backend/kernels.ts, BlockKernels). f64 pointers are byte addresses; i32 arrays likewise.
 // Entries of rowT are f64 ELEMENT offsets of T matrices (as the host stores them), -1 for none.
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function st(p: usize, i: i32, x: f64): void {
-  store<f64>(p + (<usize>i << 3), x);
-}
-@inline function ldi(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
+import { ld, st, ldi } from './mem';
 
 export function inflateDiagBlocks(nl: i32, v: i32, a: usize, l: usize, tm: usize): i32 {
   const vv = v * v;

@@ -1,18 +1,7 @@
 // Cross-products [Z X y]' W [Z X y] in the blocked layout (port of src/backend/js/crossprod.ts;
 // contract: CrossprodKernels in src/backend/kernels.ts). Byte pointers; never allocates.
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function st(p: usize, i: i32, x: f64): void {
-  store<f64>(p + (<usize>i << 3), x);
-}
-@inline function ldi(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
-@inline function sti(p: usize, i: i32, x: i32): void {
-  store<i32>(p + (<usize>i << 2), x);
-}
+import { ld, st, ldi, sti } from './mem';
 
 export function accumulateCrossprod(
   n: i32,

@@ -1,12 +1,7 @@
 // Linear predictor base + Z b over the observations (port of src/backend/js/predictor.ts;
 // contract: PredictorKernels in src/backend/kernels.ts). Byte pointers; never allocates.
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function ldi(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
+import { ld, ldi } from './mem';
 
 export function addRandomEffects(
   n: i32,

@@ -23,7 +23,7 @@ import { buildLayout } from './layout';
 import { rowMajor } from './lmm';
 import { createPirlsState, initializeFromData, nbTheta, pirls, type PirlsState } from './pirls';
 import { buildReStructure, type ReStructure } from './reblocks';
-import { isSingular } from './singular';
+import { coreFields } from '../results/assemble';
 import { allocateSystem, logdetRe, setTheta } from './system';
 import { fixedEffectsCovariance } from './vcov';
 
@@ -176,7 +176,7 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
     beta = toBeta(opt.x);
   }
   const t2 = performance.now();
-  const result = glmmResults(m, theta, beta, opt1, messages);
+  const result = glmmResults(m, theta, beta, messages);
   const t3 = performance.now();
   return {
     ...result,
@@ -208,13 +208,7 @@ export function dispersion(m: GlmmModel): number {
   return Math.sqrt(s / st.n);
 }
 
-function glmmResults(
-  m: GlmmModel,
-  theta: number[],
-  beta: Float64Array,
-  opt1: OptimResult,
-  messages: string[],
-): Omit<MerFitData, 'optimizer' | 'backend' | 'timings'> {
+function glmmResults(m: GlmmModel, theta: number[], beta: Float64Array, messages: string[]): Omit<MerFitData, 'optimizer' | 'backend' | 'timings'> {
   const { st, re, frame, fam, resp } = m;
   const nTheta = re.nTheta;
   const n = st.n;
@@ -252,51 +246,20 @@ function glmmResults(
     return Math.sign(resp.y[i] - mv) * Math.sqrt(Math.max(0, d));
   });
   const pearsonResiduals = mu.map((mv, i) => ((resp.y[i] - mv) * Math.sqrt(resp.priorWt[i])) / Math.sqrt(fam.variance(mv)));
-  const logLik = -dev / 2 + (m.nAGQ > 1 ? 0 : 0);
   const df = p + nTheta + (fam.hasScale ? 1 : 0);
-  const fixef: Record<string, number> = {};
-  const se: Record<string, number> = {};
-  frame.xNames.forEach((name, j) => {
-    fixef[name] = beta[j];
-    se[name] = Math.sqrt(vcov[j][j]);
-  });
-  const ngrps: Record<string, number> = {};
-  for (const blk of re.blocks) ngrps[blk.group] = blk.nl;
-  const singular = isSingular(re.lower, theta);
-  if (singular) messages.push("boundary (singular) fit: see help('isSingular')");
-  void opt1;
   return {
-    formula: frame.formula,
+    ...coreFields({ frame, re, theta, beta, vcov, sigma, logLik: -dev / 2, df, messages }),
     family: fam.name,
     link: fam.link.name,
     REML: false,
     nAGQ: m.nAGQ,
-    nobs: n,
-    nDropped: frame.nDropped,
-    ngrps,
-    fixef,
-    se,
-    vcov,
-    fixefNames: [...frame.xNames],
-    theta: [...theta],
-    thetaNames: [...re.thetaNames],
-    sigma,
-    logLik,
-    df,
-    AIC: -2 * logLik + 2 * df,
-    BIC: -2 * logLik + df * Math.log(n),
-    deviance: -2 * logLik,
     REMLcrit: null,
-    dfResid: n - df,
     varCorr: varCorrRows(re, theta, sigma, fam.hasScale),
     ranef,
     fitted: mu,
     eta,
     residuals,
     pearsonResiduals,
-    singular,
-    messages,
-    response: frame.response.name,
     nbTheta: fam.kind === 'negative.binomial' ? nbTheta(fam) : undefined,
   };
 }

@@ -26,7 +26,7 @@ import type { MerFitData } from '../results/types';
 import { varCorrRows } from '../results/varcorr';
 import { fixedEffectsCovariance } from './vcov';
 import { linearPredictor } from './predict';
-import { isSingular } from './singular';
+import { coreFields } from '../results/assemble';
 
 export interface LmmSettings {
   /** REML (true, lme4's default) or maximum likelihood. */
@@ -140,47 +140,16 @@ function lmmResults(
   const y = frame.response.y;
   const residuals = fitted.map((f, i) => y[i] - f);
   const df = p + re.nTheta + 1;
-  const logLik = -fval / 2;
-  const fixef: Record<string, number> = {};
-  const se: Record<string, number> = {};
-  frame.xNames.forEach((name, j) => {
-    fixef[name] = beta[j];
-    se[name] = Math.sqrt(vcov[j][j]);
-  });
-  const ngrps: Record<string, number> = {};
-  for (const blk of re.blocks) ngrps[blk.group] = blk.nl;
-  const singular = isSingular(re.lower, theta);
-  const messages = [...frame.messages];
-  if (singular) messages.push("boundary (singular) fit: see help('isSingular')");
   return {
-    formula: frame.formula,
+    ...coreFields({ frame, re, theta, beta, vcov, sigma, logLik: -fval / 2, df, messages: frame.messages }),
     family: 'gaussian',
     link: 'identity',
     REML,
     nAGQ: null,
-    nobs: n,
-    nDropped: frame.nDropped,
-    ngrps,
-    fixef,
-    se,
-    vcov,
-    fixefNames: [...frame.xNames],
-    theta: [...theta],
-    thetaNames: [...re.thetaNames],
-    sigma,
-    logLik,
-    df,
-    AIC: -2 * logLik + 2 * df,
-    BIC: -2 * logLik + df * Math.log(n),
-    deviance: -2 * logLik,
     REMLcrit: REML ? fval : null,
-    dfResid: n - df,
     varCorr: varCorrRows(re, theta, sigma, true),
     ranef,
     fitted: Array.from(fitted),
     residuals: Array.from(residuals),
-    singular,
-    messages,
-    response: frame.response.name,
   };
 }

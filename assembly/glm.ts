@@ -448,3 +448,24 @@ export function glmDevResidSum(
   }
   return s;
 }
+
+/** mu[i] := linkinv(eta[i]) and the deviance Σ dev.resids(y[i], mu[i], wt[i]), in one pass. */
+export function glmMuDevSum(
+  family: i32,
+  link: i32,
+  n: i32,
+  yPtr: usize,
+  etaPtr: usize,
+  muPtr: usize,
+  wtPtr: usize,
+  theta: f64,
+): f64 {
+  let s: f64 = 0.0;
+  for (let i: i32 = 0; i < n; i++) {
+    const o = (<usize>i) << 3;
+    const m = linkinv1(link, load<f64>(etaPtr + o));
+    store<f64>(muPtr + o, m);
+    s += devResid1(family, load<f64>(yPtr + o), m, load<f64>(wtPtr + o), theta);
+  }
+  return s;
+}

@@ -215,6 +215,17 @@ export interface GlmKernels {
   glmLinkinv(link: number, n: number, eta: number, mu: number): void;
   /** out := dev.resids(y, mu, wt). */
   glmDevResid(family: number, n: number, y: number, mu: number, wt: number, out: number, nbTheta: number): void;
+  /** mu := linkinv(eta), returning Σ dev.resids(y, mu, wt) (one pass). */
+  glmMuDevSum(
+    family: number,
+    link: number,
+    n: number,
+    y: number,
+    eta: number,
+    mu: number,
+    wt: number,
+    nbTheta: number,
+  ): number;
   /** Σ dev.resids(y, mu, wt): the deviance. */
   glmDevResidSum(family: number, n: number, y: number, mu: number, wt: number, nbTheta: number): number;
   /** out := base + X β for row-major n×p X (base -1: none). */

@@ -31,3 +31,46 @@ export function parseCount(value: string): number {
   }
   return Number(value);
 }
+
+/** The GLMM families the CLI accepts, spelled as in R (`negbin` = glmer.nb's negative binomial). */
+export const FAMILIES = ['binomial', 'poisson', 'Gamma', 'inverse.gaussian', 'gaussian', 'negbin'];
+
+const FAMILY_ALIASES: Record<string, string> = {
+  'negative.binomial': 'negbin',
+  nbinom2: 'negbin',
+  inverse_gaussian: 'inverse.gaussian',
+};
+
+/** A family name as R spells it (case-insensitive input: `gamma` -> `Gamma`). */
+export function parseFamily(value: string): string {
+  const v = value.trim();
+  const alias = FAMILY_ALIASES[v.toLowerCase()];
+  if (alias) return alias;
+  const hit = FAMILIES.find((f) => f.toLowerCase() === v.toLowerCase());
+  if (!hit) {
+    throw new InvalidArgumentError(`unknown family '${v}' (one of: ${FAMILIES.join(', ')})`);
+  }
+  return hit;
+}
+
+/** The link functions of R's `make.link` that glmer accepts. */
+export const LINKS = [
+  'logit',
+  'probit',
+  'cauchit',
+  'cloglog',
+  'identity',
+  'log',
+  'sqrt',
+  '1/mu^2',
+  'inverse',
+];
+
+/** A link name as R spells it. */
+export function parseLink(value: string): string {
+  const v = value.trim();
+  if (!LINKS.includes(v)) {
+    throw new InvalidArgumentError(`unknown link '${v}' (one of: ${LINKS.join(', ')})`);
+  }
+  return v;
+}

@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { parseCsv, type CsvTable } from '../data/csv';
 import type { DataInput, FrameOptions } from '../data/types';
 import type { MerFit } from '../results/fit';
-import { collectLevels, parseCount, parseList } from './args';
+import { collectLevels, FAMILIES, parseCount, parseFamily, parseLink, parseList } from './args';
 import { EXAMPLES, examplesDir, type ExampleOptions, type ExampleSpec } from './examples';
 import { createProgress, type ProgressInfo } from './progress';
 
@@ -104,8 +104,12 @@ export async function run(argv: readonly string[], io: CliIO, fitters: Fitters):
     )
     .addOption(backendOption())
     .option('--json', 'print one JSON object instead of the summary')
-    .option('--family <family>', 'GLMM family: binomial, poisson, Gamma, ...')
-    .option('--link <link>', 'link function (default: the canonical link of the family)')
+    .option('--family <family>', `GLMM family as in R: ${FAMILIES.join(', ')}`, parseFamily)
+    .option(
+      '--link <link>',
+      'link function, e.g. logit, probit, cloglog, log, identity, inverse (default: canonical)',
+      parseLink,
+    )
     .option('--nAGQ <k>', 'adaptive Gauss-Hermite points for GLMMs (1 = Laplace)', parseCount)
     .option('--weights <col>', 'column of prior weights (GLMM)')
     .option('--offset <col>', 'column of offsets (GLMM)')
@@ -284,9 +288,16 @@ async function fitCommand(flags: FitFlags, io: CliIO, fitters: Fitters): Promise
     io,
     fitters,
   );
-  io.stdout(
-    flags.json ? JSON.stringify(fitJson(fit, dataName), null, 2) + '\n' : fit.summary({ dataName }),
-  );
+  if (flags.json) {
+    io.stdout(JSON.stringify(fitJson(fit, dataName), null, 2) + '\n');
+  } else {
+    const text = fit.summary({ dataName });
+    io.stdout(text);
+    // The example's extra table belongs to its own model: skip it when the model was changed.
+    if (spec?.extra && flags.formula === undefined && flags.data === undefined) {
+      io.stdout((text.endsWith('\n\n') ? '' : '\n') + spec.extra(fit, data));
+    }
+  }
   return 0;
 }
 
@@ -317,7 +328,10 @@ async function examplesCommand(
       if (flags.json) results.push({ example: name, ...fitJson(fit, spec.dataName) });
       else {
         io.stdout(`==> ${name}: ${spec.description}\n\n`);
-        io.stdout(fit.summary({ dataName: spec.dataName }) + '\n');
+        const text = fit.summary({ dataName: spec.dataName });
+        // a summary ending in warnings already ends with a blank line (as lme4's)
+        io.stdout(text.endsWith('\n\n') ? text : text + '\n');
+        if (spec.extra) io.stdout(spec.extra(fit, data) + '\n');
       }
     } catch (err) {
       failed++;

@@ -18,7 +18,7 @@ import { agqDeviance } from './agq';
 import { conditionalVarU } from './condvar';
 import type { Family } from './family';
 import { glmmResponse, type GlmmResponse } from './glmmdata';
-import { finiteDifferenceHessian, invertSymmetric } from './hessian';
+import { curvatureScales, finiteDifferenceHessian, invertSymmetric } from './hessian';
 import { buildLayout } from './layout';
 import { rowMajor } from './lmm';
 import { createPirlsState, initializeFromData, nbTheta, pirls, type PirlsState } from './pirls';
@@ -26,6 +26,9 @@ import { buildReStructure, type ReStructure } from './reblocks';
 import { coreFields } from '../results/assemble';
 import { allocateSystem, logdetRe, setTheta } from './system';
 import { fixedEffectsCovariance } from './vcov';
+
+/** lme4's check.conv.nobsmax: above it, no finite-difference Hessian (vcov from R_X instead). */
+const HESSIAN_NOBS_MAX = 1e4;
 
 export interface GlmmSettings {
   family: Family;
@@ -141,7 +144,14 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
   setTheta(st.sys, re.start);
   pirls(st, re.start, true, true);
   fresh = false;
-  const opt1 = minimize(stage1, re.start, { lower: re.lower, upper: re.lower.map(() => Infinity), rhobeg: 0.2, rhoend: 2e-7 });
+  // When stage 2 follows, stage 1 only provides its starting point and need not be precise.
+  const rhoend1 = m.nAGQ === 0 ? 2e-7 : 1e-4;
+  const opt1 = minimize(stage1, re.start, {
+    lower: re.lower,
+    upper: re.lower.map(() => Infinity),
+    rhobeg: 0.2,
+    rhoend: rhoend1,
+  });
   let theta = opt1.x;
   stage1(theta);
   let beta = Float64Array.from(st.beta);
@@ -149,19 +159,24 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
   const messages: string[] = [...frame.messages, ...m.resp.warnings];
 
   if (m.nAGQ > 0) {
-    // Stage 2: θ and β jointly; β measured in units of its stage-1 standard error.
+    // Stage 2: θ and β jointly, each measured in units of its approximate standard error (β
+    // from stage 1's R_X, θ from the curvature of the stage-1 objective), so that the optimizer
+    // sees a well-conditioned problem.
     const sigma1 = dispersion(m);
     const vc = fixedEffectsCovariance(st.sys, sigma1);
-    const scale = beta.map((_, j) => {
+    const betaScale = beta.map((_, j) => {
       const s = Math.sqrt(vc[j][j]);
       return Number.isFinite(s) && s > 0 ? s : 1;
     });
-    const beta0 = Float64Array.from(beta);
-    const toBeta = (par: readonly number[]) => beta0.map((b, j) => b + scale[j] * par[nTheta + j]);
+    const thetaScale = curvatureScales(stage1, theta, opt1.fval);
+    stage1(theta);
+    const beta0 = Float64Array.from(st.beta);
+    const theta0 = [...theta];
+    const toTheta = (par: readonly number[]) => theta0.map((t, i) => t + thetaScale[i] * par[i]);
+    const toBeta = (par: readonly number[]) => beta0.map((b, j) => b + betaScale[j] * par[nTheta + j]);
     const stage2 = (par: readonly number[]): number => {
-      const th = par.slice(0, nTheta);
       const d = guarded(
-        () => devianceAtThetaBeta(m, th, toBeta(par)),
+        () => devianceAtThetaBeta(m, toTheta(par), toBeta(par)),
         () => {
           st.u.fill(0);
         },
@@ -169,10 +184,10 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
       progress(d);
       return d;
     };
-    const start = [...theta, ...beta.map(() => 0)];
-    const lower = [...re.lower, ...beta.map(() => -Infinity)];
-    opt = minimize(stage2, start, { lower, upper: lower.map(() => Infinity), rhobeg: 0.2, rhoend: 2e-7 });
-    theta = opt.x.slice(0, nTheta);
+    const start = [...theta.map(() => 0), ...beta.map(() => 0)];
+    const lower = [...re.lower.map((l, i) => (l - theta0[i]) / thetaScale[i]), ...beta.map(() => -Infinity)];
+    opt = minimize(stage2, start, { lower, upper: lower.map(() => Infinity), rhobeg: 0.2, rhoend: 1e-6 });
+    theta = toTheta(opt.x);
     beta = toBeta(opt.x);
   }
   const t2 = performance.now();
@@ -184,7 +199,10 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
       method: opt.method,
       evaluations,
       converged: opt.converged && opt1.converged,
-      messages: [opt1.message, ...(opt === opt1 ? [] : [opt.message])],
+      messages: [
+        `stage 1 (θ; β in PIRLS): ${opt1.evaluations} evaluations, ${opt1.message}`,
+        ...(opt === opt1 ? [] : [`stage 2 (θ, β): ${opt.evaluations} evaluations, ${opt.message}`]),
+      ],
       start: [...re.start],
       lower: [...re.lower],
       fval: result.deviance,
@@ -217,7 +235,7 @@ function glmmResults(m: GlmmModel, theta: number[], beta: Float64Array, messages
     m.nAGQ === 0 ? stage1Objective(m, th) : devianceAtThetaBeta(m, th, b);
 
   let vcov: number[][];
-  if (m.nAGQ > 0 && p > 0) {
+  if (m.nAGQ > 0 && p > 0 && n < HESSIAN_NOBS_MAX) {
     // lme4: vcov from the finite-difference Hessian of the deviance over (θ, β).
     const x0 = [...theta, ...beta];
     const H = finiteDifferenceHessian((x) => objectiveAt(x.slice(0, nTheta), Float64Array.from(x.slice(nTheta))), x0);
@@ -233,7 +251,11 @@ function glmmResults(m: GlmmModel, theta: number[], beta: Float64Array, messages
   const dev = objectiveAt(theta, beta);
   const sigma = dispersion(m);
   if (vcov.length === 0 && p > 0) {
-    if (m.nAGQ > 0) messages.push('Hessian of the deviance is not positive definite: standard errors from the Laplace information instead');
+    if (m.nAGQ > 0 && n < HESSIAN_NOBS_MAX) {
+      messages.push(
+        'Hessian of the deviance is not positive definite: standard errors from the Laplace information instead',
+      );
+    }
     vcov = fixedEffectsCovariance(st.sys, sigma);
   }
   const f = st.sys.backend.heap.f64;

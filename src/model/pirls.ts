@@ -113,10 +113,9 @@ function penalisedDeviance(st: PirlsState, theta: ArrayLike<number>, u: Float64A
     off.fixed,
     off.eta,
   );
-  k.glmLinkinv(fam.link.code, n, off.eta, off.mu);
   let uu = 0;
   for (let j = 0; j < u.length; j++) uu += u[j] * u[j];
-  return k.glmDevResidSum(fam.code, n, off.y, off.mu, off.priorWt, nbTheta(fam)) + uu;
+  return k.glmMuDevSum(fam.code, fam.link.code, n, off.y, off.eta, off.mu, off.priorWt, nbTheta(fam)) + uu;
 }
 
 export function nbTheta(fam: Family): number {
@@ -203,11 +202,10 @@ export function pirls(
   }
   st.u = u;
   st.beta = Float64Array.from(beta);
-  // Factor at the weights of the converged mode (what the Laplace approximation needs).
-  setFixed(st, st.beta);
-  const pdev = penalisedDeviance(st, theta, st.u);
+  // η and μ are those of the accepted (last evaluated) iterate; factor L at its weights, which
+  // is what the Laplace approximation needs.
   reweight(st, joint);
-  return pdev;
+  return pdevOld;
 }
 
 /** Largest |b - a| relative to max(1, |b|). */

@@ -139,12 +139,17 @@ export function signifR(x: number, digits = 6): number {
   return Number(x.toPrecision(Math.max(1, Math.min(100, digits))));
 }
 
-/** R's `zapsmall(x, digits)`: round so that values tiny relative to the largest become 0. */
+/**
+ * R's `zapsmall(x, digits)`: round so that values tiny relative to the largest become 0.
+ * As R 4.2 (the R of lme4 1.1-31 here): `round(x, digits - log10(max|x|))` without `ceiling()`,
+ * and `round()` takes the nearest whole number of decimals — so residual quantiles whose largest
+ * magnitude is below sqrt(10) keep one more decimal (R >= 4.4 adds the `ceiling()`).
+ */
 export function zapsmall(x: readonly number[], digits = 7): number[] {
   const finite = x.filter((v) => Number.isFinite(v));
   if (finite.length === 0) return x.slice();
   const mx = Math.max(...finite.map(Math.abs));
-  const d = mx > 0 ? Math.max(0, digits - Math.ceil(Math.log10(mx))) : digits;
+  const d = mx > 0 ? Math.max(0, Math.floor(digits - Math.log10(mx) + 0.5)) : digits;
   return x.map((v) => roundR(v, d));
 }
 

@@ -404,7 +404,7 @@ export function summaryCorrelation(fit: MerFitData, show?: boolean): string {
   );
 }
 
-/** `.prt.warn`: optimizer convergence code and messages (boundary fit, dropped columns). */
+/** `.prt.warn`: optimizer convergence code and messages (boundary fit, dropped columns), then a blank line. */
 export function summaryWarnings(fit: MerFitData): string {
   const msgs = [...fit.messages];
   if (fit.singular && !msgs.some((m) => /singular/i.test(m))) msgs.push(SINGULAR_MESSAGE);
@@ -413,7 +413,8 @@ export function summaryWarnings(fit: MerFitData): string {
   const why = code === 0 ? 'OK' : (fit.optimizer.messages[0] ?? 'failure to converge');
   let out = `optimizer (${fit.optimizer.method}) convergence code: ${code} (${why})\n`;
   for (const m of msgs) out += m + '\n';
-  return out;
+  // lme4: cat(convmsg, msgs, sep = "\n") ends with a newline of its own, then cat("\n").
+  return out + '\n';
 }
 
 /** lme4's `print(summary(m))`. */

@@ -29,7 +29,13 @@ export interface RefFit {
   df_resid: number;
   singular: boolean;
   varcorr: { grp: string; var1: string | null; var2: string | null; vcov: number; sdcor: number }[];
-  ranef: { grpvar: string[] | string; term: string[] | string; grp: string[] | string; condval: number[] | number; condsd: number[] | number };
+  ranef: {
+    grpvar: string[] | string;
+    term: string[] | string;
+    grp: string[] | string;
+    condval: number[] | number;
+    condsd: number[] | number;
+  };
   fitted_head: number[];
   [key: string]: unknown;
 }
@@ -47,12 +53,33 @@ export interface Case {
   data: string;
   formula: string;
   options: Record<string, unknown>;
+  /** Folder of the reference JSON relative to test/fixtures (default 'fits'). */
+  refDir?: string;
+  /** 'lmm' (lmer) or 'glmm' (glmer); implied by the table for the 'lmm' and 'glmm' keys. */
+  kind?: 'lmm' | 'glmm';
+  /** Columns computed from others before fitting: name -> [a, '/', b] (e.g. p = k / n). */
+  derive?: Record<string, [string, '/', string]>;
 }
 
-export function loadCases(kind: 'lmm' | 'glmm'): Case[] {
-  const table = JSON.parse(readFileSync(join(fixturesDir, 'cases.json'), 'utf8')) as Record<string, Case[]>;
+export function loadCases(kind: 'lmm' | 'glmm' | 'extra'): Case[] {
+  const table = JSON.parse(readFileSync(join(fixturesDir, 'cases.json'), 'utf8')) as Record<
+    string,
+    Case[]
+  >;
   return table[kind] ?? [];
 }
 
 /** The backends every numerical suite runs on. */
 export const backends = ['wasm', 'js'] as const;
+
+/** A case's data: its CSV plus the `derive`d columns (a new column table; the CSV cache is not shared). */
+export function loadCaseData(c: Case): DataInput {
+  const data = loadCsv(c.data) as Record<string, unknown[]>;
+  for (const [name, [a, op, b]] of Object.entries(c.derive ?? {})) {
+    if (op !== '/') throw new Error(`derive ${name}: unsupported operator ${op}`);
+    const x = Array.from(data[a] as ArrayLike<number>);
+    const y = Array.from(data[b] as ArrayLike<number>);
+    data[name] = x.map((v, i) => v / y[i]);
+  }
+  return data as DataInput;
+}

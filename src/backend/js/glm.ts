@@ -47,6 +47,17 @@ export function makeJsGlmKernels(heap: Heap): GlmKernels {
       const f = heap.f64;
       for (let i = 0; i < n; i++) f[out + i] = d(f[y + i], f[mu + i], f[wt + i]);
     },
+    glmMuDevSum(family, link, n, y, eta, mu, wt, nbTheta) {
+      const { linkinv, devResid } = familyOf(family, link, nbTheta);
+      const f = heap.f64;
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const m = linkinv(f[eta + i]);
+        f[mu + i] = m;
+        s += devResid(f[y + i], m, f[wt + i]);
+      }
+      return s;
+    },
     glmDevResidSum(family, n, y, mu, wt, nbTheta) {
       const d = familyOf(family, anyLink(family), nbTheta).devResid;
       const f = heap.f64;

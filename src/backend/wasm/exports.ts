@@ -50,5 +50,6 @@ export interface WasmExports {
   glmWorkingWeightsResid(family: number, link: number, n: number, y: number, eta: number, base: number, mu: number, priorWt: number, w: number, z: number, nbTheta: number): void;
   glmLinkinv(link: number, n: number, eta: number, mu: number): void;
   glmDevResid(family: number, n: number, y: number, mu: number, wt: number, out: number, nbTheta: number): void;
+  glmMuDevSum(family: number, link: number, n: number, y: number, eta: number, mu: number, wt: number, nbTheta: number): number;
   glmDevResidSum(family: number, n: number, y: number, mu: number, wt: number, nbTheta: number): number;
 }

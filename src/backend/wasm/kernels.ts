@@ -51,6 +51,8 @@ export function createWasmModelKernels(
     glmLinkinv: (link, n, eta, mu) => ex.glmLinkinv(link, n, eta * 8, mu * 8),
     glmDevResid: (family, n, y, mu, wt, out, nbTheta) =>
       ex.glmDevResid(family, n, y * 8, mu * 8, wt * 8, out * 8, nbTheta),
+    glmMuDevSum: (family, link, n, y, eta, mu, wt, nbTheta) =>
+      ex.glmMuDevSum(family, link, n, y * 8, eta * 8, mu * 8, wt * 8, nbTheta),
     glmDevResidSum: (family, n, y, mu, wt, nbTheta) => ex.glmDevResidSum(family, n, y * 8, mu * 8, wt * 8, nbTheta),
     fixedPredictor: (n, p, x, beta, base, out) => ex.fixedPredictor(n, p, x * 8, beta * 8, optionalPtr(base), out * 8),
   };

@@ -35,7 +35,10 @@ function harness(files: Record<string, string> = {}, fail?: Error) {
       const o = options as { REML?: boolean; dataName?: string };
       const name =
         fn === 'glmer' ? 'cbpp_laplace' : o.REML === false ? 'sleepstudy_ml' : 'sleepstudy_reml';
-      return new MerFit(referenceFit(name, { dataName: o.dataName }));
+      // one fitted value per data row, so that examples' extra tables (clinics) can be printed
+      const rows = Object.values(data as Record<string, unknown[]>)[0]?.length ?? 0;
+      const fitted = Array.from({ length: rows }, (_, i) => 0.1 + 0.8 * (i / Math.max(1, rows)));
+      return new MerFit(referenceFit(name, { dataName: o.dataName, fitted }));
     };
   const fitters: Fitters = { lmer: fake('lmer'), glmer: fake('glmer') };
   return {
@@ -252,7 +255,9 @@ describe('examples', () => {
   it('list-examples names each example with its formula', async () => {
     const h = harness();
     expect(await h.run(['list-examples'])).toBe(0);
-    expect(h.stdout()).toContain('sleepstudy  Reaction ~ Days + (Days | Subject)');
+    expect(h.stdout()).toMatch(/^sleepstudy +Reaction ~ Days \+ \(Days \| Subject\)$/m);
+    for (const name of Object.keys(EXAMPLES))
+      expect(h.stdout()).toMatch(new RegExp(`^${name} `, 'm'));
     expect(h.stdout()).toContain('penicillin');
   });
 });

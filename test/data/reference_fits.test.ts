@@ -17,11 +17,28 @@ const fits = readdirSync(join(fixtures, 'fits'))
 
 const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 
+/** Frame options (`factors`, `levels`) per fit from the shared case table (cbpp's period is numeric in the CSV). */
+const cases = JSON.parse(readFileSync(join(fixtures, 'cases.json'), 'utf8')) as Record<
+  string,
+  { fit: string; options?: { factors?: string[]; levels?: Record<string, string[]> } }[]
+>;
+function frameOptions(fit: string): { factors?: string[]; levels?: Record<string, string[]> } {
+  for (const list of Object.values(cases)) {
+    if (!Array.isArray(list)) continue;
+    const c = list.find((x) => x.fit === fit);
+    if (c?.options) {
+      const { factors, levels } = c.options;
+      return { ...(factors ? { factors } : {}), ...(levels ? { levels } : {}) };
+    }
+  }
+  return {};
+}
+
 describe('frames for the lme4 reference fits', () => {
   for (const ref of fits) {
     it(`${ref.name}: ${ref.formula}`, () => {
       const data = parseCsv(readFileSync(join(fixtures, `${ref.data}.csv`), 'utf8'));
-      const fr = buildModelFrame(ref.formula, data);
+      const fr = buildModelFrame(ref.formula, data, frameOptions(ref.name));
       expect(fr.n).toBe(ref.nobs);
       expect(fr.xNames).toEqual(Object.keys(ref.fixef));
       const ngrps: Record<string, number> = {};

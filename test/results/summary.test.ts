@@ -238,12 +238,12 @@ describe('other families and layouts', () => {
       ].join('\n'),
     );
     expect(summaryWarnings(fit)).toBe(
-      "optimizer (bobyqa) convergence code: 0 (OK)\nboundary (singular) fit: see help('isSingular')\n",
+      "optimizer (bobyqa) convergence code: 0 (OK)\nboundary (singular) fit: see help('isSingular')\n\n",
     );
     expect(
       formatSummary(fit).endsWith(
         '(Intercept)   5.6656     0.6784   8.352\n' +
-          "optimizer (bobyqa) convergence code: 0 (OK)\nboundary (singular) fit: see help('isSingular')\n",
+          "optimizer (bobyqa) convergence code: 0 (OK)\nboundary (singular) fit: see help('isSingular')\n\n",
       ),
     ).toBe(true);
   });
@@ -259,7 +259,7 @@ describe('other families and layouts', () => {
     };
     expect(summaryWarnings(fit)).toBe(
       'optimizer (bobyqa) convergence code: 1 (maximum evaluations reached)\n' +
-        'fixed-effect model matrix is rank deficient so dropping 1 column / coefficient\n',
+        'fixed-effect model matrix is rank deficient so dropping 1 column / coefficient\n\n',
     );
     expect(summaryWarnings(referenceFit('sleepstudy_reml'))).toBe('');
   });

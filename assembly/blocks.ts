@@ -17,8 +17,8 @@ export function inflateDiagBlocks(nl: i32, v: i32, a: usize, l: usize, tm: usize
     return 0;
   }
   for (let lev = 0; lev < nl; lev++) {
-    const ab = a + (<usize>(lev * vv) << 3);
-    const lb = l + (<usize>(lev * vv) << 3);
+    const ab = a + ((<usize>(lev * vv)) << 3);
+    const lb = l + ((<usize>(lev * vv)) << 3);
     for (let j = 0; j < v; j++) {
       for (let i = j; i < v; i++) {
         let s = 0.0;
@@ -63,13 +63,13 @@ export function scaleTailRows(
   for (let lev = 0; lev < nl; lev++) {
     const r0 = ldi(rowPtr, lev);
     const len = ldi(rowPtr, lev + 1) - r0;
-    const vb = vals + (<usize>(r0 * v1) << 3);
+    const vb = vals + ((<usize>(r0 * v1)) << 3);
     for (let j = 0; j < len; j++) {
       const r = ldi(rowIdx, r0 + j);
       const tOff = ldi(rowT, r);
       if (tOff < 0 || ldi(rowStart, r) != r) continue;
       const v = ldi(rowV, r);
-      const tp = <usize>tOff << 3;
+      const tp = (<usize>tOff) << 3;
       if (v == 1) {
         const t = ld(tp, 0);
         for (let col = 0; col < v1; col++) {
@@ -90,13 +90,20 @@ export function scaleTailRows(
   }
 }
 
-export function rightScaleSolve(nl: i32, v1: i32, rowPtr: usize, vals: usize, tm: usize, l11: usize): void {
+export function rightScaleSolve(
+  nl: i32,
+  v1: i32,
+  rowPtr: usize,
+  vals: usize,
+  tm: usize,
+  l11: usize,
+): void {
   const vv = v1 * v1;
   for (let lev = 0; lev < nl; lev++) {
     const r0 = ldi(rowPtr, lev);
     const len = ldi(rowPtr, lev + 1) - r0;
-    const vb = vals + (<usize>(r0 * v1) << 3);
-    const lb = l11 + (<usize>(lev * vv) << 3);
+    const vb = vals + ((<usize>(r0 * v1)) << 3);
+    const lb = l11 + ((<usize>(lev * vv)) << 3);
     if (v1 == 1) {
       const f = ld(tm, 0) / ld(lb, 0);
       for (let i = 0; i < len; i++) st(vb, i, ld(vb, i) * f);
@@ -117,19 +124,25 @@ export function rightScaleSolve(nl: i32, v1: i32, rowPtr: usize, vals: usize, tm
   }
 }
 
-export function scaleInflateTail(t: i32, m: usize, rowT: usize, rowStart: usize, rowV: usize): void {
+export function scaleInflateTail(
+  t: i32,
+  m: usize,
+  rowT: usize,
+  rowStart: usize,
+  rowV: usize,
+): void {
   for (let r = 0; r < t; r++) {
     const tOff = ldi(rowT, r);
     if (tOff < 0 || ldi(rowStart, r) != r) continue;
     const v = ldi(rowV, r);
-    const tp = <usize>tOff << 3;
+    const tp = (<usize>tOff) << 3;
     if (v == 1) {
       const tv = ld(tp, 0);
       for (let col = 0; col < t; col++) {
         const k = col * t + r;
         st(m, k, tv * ld(m, k));
       }
-      const dst = m + (<usize>(r * t) << 3);
+      const dst = m + ((<usize>(r * t)) << 3);
       for (let i = 0; i < t; i++) st(dst, i, tv * ld(dst, i));
       continue;
     }
@@ -142,10 +155,10 @@ export function scaleInflateTail(t: i32, m: usize, rowT: usize, rowStart: usize,
       }
     }
     for (let c = 0; c < v; c++) {
-      const dst = m + (<usize>((r + c) * t) << 3);
+      const dst = m + ((<usize>((r + c) * t)) << 3);
       for (let cc = c; cc < v; cc++) {
         const tv = ld(tp, cc + c * v);
-        const src = m + (<usize>((r + cc) * t) << 3);
+        const src = m + ((<usize>((r + cc) * t)) << 3);
         if (cc == c) {
           for (let i = 0; i < t; i++) st(dst, i, ld(dst, i) * tv);
         } else if (tv != 0) {
@@ -171,26 +184,26 @@ export function sparseSyrkSub(
   for (let lev = 0; lev < nl; lev++) {
     const r0 = ldi(rowPtr, lev);
     const len = ldi(rowPtr, lev + 1) - r0;
-    const vb = vals + (<usize>(r0 * v1) << 3);
-    const ri = rowIdx + (<usize>r0 << 2);
+    const vb = vals + ((<usize>(r0 * v1)) << 3);
+    const ri = rowIdx + ((<usize>r0) << 2);
     if (v1 == 1) {
       for (let jj = 0; jj < len; jj++) {
-        const col = c + (<usize>(ldi(ri, jj) * ldc) << 3);
+        const col = c + ((<usize>(ldi(ri, jj) * ldc)) << 3);
         const xj = ld(vb, jj);
         if (xj == 0) continue;
         for (let ii = jj; ii < len; ii++) {
-          const dst = col + (<usize>ldi(ri, ii) << 3);
+          const dst = col + ((<usize>ldi(ri, ii)) << 3);
           store<f64>(dst, load<f64>(dst) - xj * ld(vb, ii));
         }
       }
       continue;
     }
     for (let jj = 0; jj < len; jj++) {
-      const col = c + (<usize>(ldi(ri, jj) * ldc) << 3);
+      const col = c + ((<usize>(ldi(ri, jj) * ldc)) << 3);
       for (let ii = jj; ii < len; ii++) {
         let s = 0.0;
         for (let k = 0; k < v1; k++) s += ld(vb, ii + k * len) * ld(vb, jj + k * len);
-        const dst = col + (<usize>ldi(ri, ii) << 3);
+        const dst = col + ((<usize>ldi(ri, ii)) << 3);
         store<f64>(dst, load<f64>(dst) - s);
       }
     }
@@ -220,14 +233,14 @@ export function solveFirstBlock(
   for (let lev = 0; lev < nl; lev++) {
     const r0 = ldi(rowPtr, lev);
     const len = ldi(rowPtr, lev + 1) - r0;
-    const vb = vals + (<usize>(r0 * v1) << 3);
-    const xb = x1 + (<usize>(lev * v1) << 3);
+    const vb = vals + ((<usize>(r0 * v1)) << 3);
+    const xb = x1 + ((<usize>(lev * v1)) << 3);
     for (let c = 0; c < v1; c++) {
       let s = ld(vb, len - 1 + c * len);
       for (let j = 0; j < len - 1; j++) s -= ld(vb, j + c * len) * ld(x2, ldi(rowIdx, r0 + j));
       st(xb, c, s);
     }
-    const lb = l11 + (<usize>(lev * vv) << 3);
+    const lb = l11 + ((<usize>(lev * vv)) << 3);
     for (let c = v1 - 1; c >= 0; c--) {
       let s = ld(xb, c);
       for (let k = c + 1; k < v1; k++) s -= ld(lb, k + c * v1) * ld(xb, k);

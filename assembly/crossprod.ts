@@ -30,17 +30,17 @@ export function accumulateCrossprod(
   const pp = p + 1;
   const qt = t - pp;
   const unit = <isize>w < 0;
-  memory.fill(a11, 0, <usize>(nl1 * v1 * v1) << 3);
-  memory.fill(a21, 0, <usize>(ldi(rowPtr, nl1) * v1) << 3);
+  memory.fill(a11, 0, (<usize>(nl1 * v1 * v1)) << 3);
+  memory.fill(a21, 0, (<usize>(ldi(rowPtr, nl1) * v1)) << 3);
   memory.fill(a22, 0, (<usize>t * <usize>t) << 3);
   const idx = sI;
-  const pos = sI + (<usize>(sumVt + pp) << 2);
+  const pos = sI + ((<usize>(sumVt + pp)) << 2);
   for (let i = 0; i < n; i++) {
     const wi = unit ? 1.0 : ld(w, i);
     if (wi == 0) continue;
     const lev = ldi(refs1, i);
-    const zb = z1 + (<usize>(i * v1) << 3);
-    const a11b = a11 + (<usize>(lev * v1 * v1) << 3);
+    const zb = z1 + ((<usize>(i * v1)) << 3);
+    const a11b = a11 + ((<usize>(lev * v1 * v1)) << 3);
     for (let c2 = 0; c2 < v1; c2++) {
       const wz = wi * ld(zb, c2);
       for (let c1 = 0; c1 < v1; c1++) {
@@ -63,7 +63,7 @@ export function accumulateCrossprod(
         e++;
       }
     }
-    const xb = x + (<usize>(i * p) << 3);
+    const xb = x + ((<usize>(i * p)) << 3);
     for (let j = 0; j < p; j++) {
       sti(idx, e, qt + j);
       sti(pos, e, len - pp + j);
@@ -74,12 +74,12 @@ export function accumulateCrossprod(
     sti(pos, e, len - 1);
     st(sF, e, ld(y, i));
     e++;
-    const a21b = a21 + (<usize>(r0 * v1) << 3);
+    const a21b = a21 + ((<usize>(r0 * v1)) << 3);
     for (let c = 0; c < v1; c++) {
       const wz = wi * ld(zb, c);
-      const colBase = a21b + (<usize>(c * len) << 3);
+      const colBase = a21b + ((<usize>(c * len)) << 3);
       for (let k = 0; k < e; k++) {
-        const d = colBase + (<usize>ldi(pos, k) << 3);
+        const d = colBase + ((<usize>ldi(pos, k)) << 3);
         store<f64>(d, load<f64>(d) + wz * ld(sF, k));
       }
     }
@@ -87,14 +87,17 @@ export function accumulateCrossprod(
       const wv = wi * ld(sF, k2);
       const col = a22 + ((<usize>ldi(idx, k2) * <usize>t) << 3);
       for (let k1 = k2; k1 < e; k1++) {
-        const d = col + (<usize>ldi(idx, k1) << 3);
+        const d = col + ((<usize>ldi(idx, k1)) << 3);
         store<f64>(d, load<f64>(d) + wv * ld(sF, k1));
       }
     }
   }
   for (let j = 0; j < t; j++) {
     for (let i = j + 1; i < t; i++) {
-      store<f64>(a22 + ((<usize>i * <usize>t + <usize>j) << 3), load<f64>(a22 + ((<usize>j * <usize>t + <usize>i) << 3)));
+      store<f64>(
+        a22 + ((<usize>i * <usize>t + <usize>j) << 3),
+        load<f64>(a22 + ((<usize>j * <usize>t + <usize>i) << 3)),
+      );
     }
   }
 }

@@ -18,7 +18,9 @@ export class FormulaSyntaxError extends GlmmError {
     readonly formula: string,
     readonly position: number,
   ) {
-    super(`${message} at position ${position} in formula\n  ${formula}\n  ${' '.repeat(position)}^`);
+    super(
+      `${message} at position ${position} in formula\n  ${formula}\n  ${' '.repeat(position)}^`,
+    );
   }
 }
 

@@ -56,18 +56,28 @@ function rowOption(
   if (typeof value === 'string') return numericColumn(data, value, frame.rowIndex);
   const nRows = Array.isArray(data) ? data.length : frame.rowIndex.length + frame.nDropped;
   if (value.length !== nRows) {
-    throw new DataError(`the ${name} option has ${value.length} values but the data have ${nRows} rows`, name);
+    throw new DataError(
+      `the ${name} option has ${value.length} values but the data have ${nRows} rows`,
+      name,
+    );
   }
   return Float64Array.from(frame.rowIndex, (r) => Number(value[r]));
 }
 
 /** Fits with an already-loaded backend (the synchronous core of `glmer`). */
-export function glmerWith(backend: Backend, formula: string, data: DataInput, options: GlmerOptions = {}): GlmmFit {
+export function glmerWith(
+  backend: Backend,
+  formula: string,
+  data: DataInput,
+  options: GlmerOptions = {},
+): GlmmFit {
   validateGlmerOptions(options);
   const t0 = performance.now();
   const familyName = options.family ?? 'gaussian';
   const negbin = NEGBIN_NAMES.has(familyName);
-  const keepColumns = [options.weights, options.offset].filter((v): v is string => typeof v === 'string');
+  const keepColumns = [options.weights, options.offset].filter(
+    (v): v is string => typeof v === 'string',
+  );
   const frame = buildModelFrame(formula, data, { ...options, keepColumns });
   checkGroupingFactors(frame, 'glmm');
   const weights = rowOption(data, frame, options.weights, 'weights');
@@ -79,20 +89,41 @@ export function glmerWith(backend: Backend, formula: string, data: DataInput, op
     const link = options.link ?? 'log';
     if (options.theta !== undefined) {
       const family = makeFamily('negative.binomial', link, { theta: options.theta });
-      result = fitGlmm(frame, backend, { family, nAGQ, weights, offset, onProgress: options.onProgress });
+      result = fitGlmm(frame, backend, {
+        family,
+        nAGQ,
+        weights,
+        offset,
+        onProgress: options.onProgress,
+      });
     } else {
-      result = fitNegativeBinomial(frame, backend, { link, nAGQ, weights, offset, onProgress: options.onProgress });
+      result = fitNegativeBinomial(frame, backend, {
+        link,
+        nAGQ,
+        weights,
+        offset,
+        onProgress: options.onProgress,
+      });
     }
   } else {
     const family: Family = makeFamily(familyName, options.link);
     if (family.kind === 'gaussian' && family.link.name === 'identity') {
       // glmer hands gaussian-identity models to lmer (with REML = FALSE), as lme4 does.
       if (weights || offset) {
-        throw new OptionError('weights and offset options are not supported for gaussian identity models yet', 'family');
+        throw new OptionError(
+          'weights and offset options are not supported for gaussian identity models yet',
+          'family',
+        );
       }
       result = fitLmm(frame, backend, { REML: false, onProgress: options.onProgress });
     } else {
-      result = fitGlmm(frame, backend, { family, nAGQ, weights, offset, onProgress: options.onProgress });
+      result = fitGlmm(frame, backend, {
+        family,
+        nAGQ,
+        weights,
+        offset,
+        onProgress: options.onProgress,
+      });
     }
   }
   result.timings.frame = t1 - t0;
@@ -110,7 +141,11 @@ export function glmerWith(backend: Backend, formula: string, data: DataInput, op
  * @example
  *   const fit = await glmer('cbind(incidence, size - incidence) ~ period + (1 | herd)', cbpp, { family: 'binomial' });
  */
-export async function glmer(formula: string, data: DataInput, options: GlmerOptions = {}): Promise<GlmmFit> {
+export async function glmer(
+  formula: string,
+  data: DataInput,
+  options: GlmerOptions = {},
+): Promise<GlmmFit> {
   validateGlmerOptions(options);
   const backend = await loadBackend(options.backend);
   return glmerWith(backend, formula, data, options);

@@ -29,7 +29,10 @@ export type LmmFit = MerFit;
 /** Checks option types; throws OptionError naming the option. */
 export function validateCommonOptions(options: LmerOptions): void {
   if (options.backend !== undefined && options.backend !== 'wasm' && options.backend !== 'js') {
-    throw new OptionError(`must be 'wasm' or 'js', got ${JSON.stringify(options.backend)}`, 'backend');
+    throw new OptionError(
+      `must be 'wasm' or 'js', got ${JSON.stringify(options.backend)}`,
+      'backend',
+    );
   }
   if (options.factors !== undefined && !Array.isArray(options.factors)) {
     throw new OptionError('must be an array of column names', 'factors');
@@ -44,7 +47,12 @@ function validateLmerOptions(options: LmerOptions): void {
 }
 
 /** Fits with an already-loaded backend (the synchronous core of `lmer`). */
-export function lmerWith(backend: Backend, formula: string, data: DataInput, options: LmerOptions = {}): LmmFit {
+export function lmerWith(
+  backend: Backend,
+  formula: string,
+  data: DataInput,
+  options: LmerOptions = {},
+): LmmFit {
   validateLmerOptions(options);
   const t0 = performance.now();
   const frame = buildModelFrame(formula, data, options);
@@ -56,7 +64,10 @@ export function lmerWith(backend: Backend, formula: string, data: DataInput, opt
   }
   checkGroupingFactors(frame, 'lmm');
   const t1 = performance.now();
-  const data_ = fitLmm(frame, backend, { REML: options.REML ?? true, onProgress: options.onProgress });
+  const data_ = fitLmm(frame, backend, {
+    REML: options.REML ?? true,
+    onProgress: options.onProgress,
+  });
   data_.timings.frame = t1 - t0;
   data_.timings.total += t1 - t0;
   return new MerFit({ ...data_, dataName: options.dataName });
@@ -68,7 +79,11 @@ export function lmerWith(backend: Backend, formula: string, data: DataInput, opt
  *   const fit = await lmer('Reaction ~ Days + (Days | Subject)', sleepstudy);
  *   console.log(fit.summary());
  */
-export async function lmer(formula: string, data: DataInput, options: LmerOptions = {}): Promise<LmmFit> {
+export async function lmer(
+  formula: string,
+  data: DataInput,
+  options: LmerOptions = {},
+): Promise<LmmFit> {
   validateLmerOptions(options);
   const backend = await loadBackend(options.backend);
   return lmerWith(backend, formula, data, options);

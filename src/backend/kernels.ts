@@ -98,7 +98,14 @@ export interface BlockKernels {
     rowV: number,
   ): void;
   /** For each level: V_l := V_l · T1 · L11_l^{-T} (V_l is len_l × v1 with ld = len_l). */
-  rightScaleSolve(nl: number, v1: number, rowPtr: number, vals: number, tm: number, l11: number): void;
+  rightScaleSolve(
+    nl: number,
+    v1: number,
+    rowPtr: number,
+    vals: number,
+    tm: number,
+    l11: number,
+  ): void;
   /** M (t×t, full storage, ld t) := Λ_tailᵀ M Λ_tail + I on the random-effects diagonal. */
   scaleInflateTail(t: number, m: number, rowT: number, rowStart: number, rowV: number): void;
   /** Lower triangle of C -= Σ_l V_l V_lᵀ, scattered by rowIdx. */
@@ -214,7 +221,15 @@ export interface GlmKernels {
   /** mu := linkinv(eta). */
   glmLinkinv(link: number, n: number, eta: number, mu: number): void;
   /** out := dev.resids(y, mu, wt). */
-  glmDevResid(family: number, n: number, y: number, mu: number, wt: number, out: number, nbTheta: number): void;
+  glmDevResid(
+    family: number,
+    n: number,
+    y: number,
+    mu: number,
+    wt: number,
+    out: number,
+    nbTheta: number,
+  ): void;
   /** mu := linkinv(eta), returning Σ dev.resids(y, mu, wt) (one pass). */
   glmMuDevSum(
     family: number,
@@ -227,7 +242,14 @@ export interface GlmKernels {
     nbTheta: number,
   ): number;
   /** Σ dev.resids(y, mu, wt): the deviance. */
-  glmDevResidSum(family: number, n: number, y: number, mu: number, wt: number, nbTheta: number): number;
+  glmDevResidSum(
+    family: number,
+    n: number,
+    y: number,
+    mu: number,
+    wt: number,
+    nbTheta: number,
+  ): number;
   /** out := base + X β for row-major n×p X (base -1: none). */
   fixedPredictor(n: number, p: number, x: number, beta: number, base: number, out: number): void;
 }

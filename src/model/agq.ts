@@ -28,7 +28,21 @@ export function agqDeviance(m: GlmmModel, theta: readonly number[]): number {
   const groupDeviance = (u: Float64Array): Float64Array => {
     f = sys.backend.heap.f64;
     sphericalToBInto(lay, theta, u, f, off.b);
-    k.addRandomEffects(n, 1, sys.off.refs1, sys.off.z1, 0, sys.off.tailRow, sys.off.tailV, sys.off.zTail, 0, off.b, off.b + nl, off.fixed, off.eta);
+    k.addRandomEffects(
+      n,
+      1,
+      sys.off.refs1,
+      sys.off.z1,
+      0,
+      sys.off.tailRow,
+      sys.off.tailV,
+      sys.off.zTail,
+      0,
+      off.b,
+      off.b + nl,
+      off.fixed,
+      off.eta,
+    );
     k.glmLinkinv(fam.link.code, n, off.eta, off.mu);
     k.glmDevResid(fam.code, n, off.y, off.mu, off.priorWt, off.scratch, nbTheta(fam));
     f = sys.backend.heap.f64;

@@ -75,7 +75,9 @@ export function buildGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSet
 /** -2 log-likelihood of the Laplace approximation at the mode PIRLS just found. */
 export function laplaceDeviance(m: GlmmModel, pdev: number): number {
   const { st, fam } = m;
-  return pdev + logdetRe(st.sys) + (fam.hasScale ? scaleFamilyAicExcess(m, pdev) : -2 * m.saturated);
+  return (
+    pdev + logdetRe(st.sys) + (fam.hasScale ? scaleFamilyAicExcess(m, pdev) : -2 * m.saturated)
+  );
 }
 
 /** For families with a dispersion: R's family aic minus the deviance (lme4's Laplace uses aic). */
@@ -173,7 +175,8 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
     const beta0 = Float64Array.from(st.beta);
     const theta0 = [...theta];
     const toTheta = (par: readonly number[]) => theta0.map((t, i) => t + thetaScale[i] * par[i]);
-    const toBeta = (par: readonly number[]) => beta0.map((b, j) => b + betaScale[j] * par[nTheta + j]);
+    const toBeta = (par: readonly number[]) =>
+      beta0.map((b, j) => b + betaScale[j] * par[nTheta + j]);
     const stage2 = (par: readonly number[]): number => {
       const d = guarded(
         () => devianceAtThetaBeta(m, toTheta(par), toBeta(par)),
@@ -185,8 +188,16 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
       return d;
     };
     const start = [...theta.map(() => 0), ...beta.map(() => 0)];
-    const lower = [...re.lower.map((l, i) => (l - theta0[i]) / thetaScale[i]), ...beta.map(() => -Infinity)];
-    opt = minimize(stage2, start, { lower, upper: lower.map(() => Infinity), rhobeg: 0.2, rhoend: 1e-6 });
+    const lower = [
+      ...re.lower.map((l, i) => (l - theta0[i]) / thetaScale[i]),
+      ...beta.map(() => -Infinity),
+    ];
+    opt = minimize(stage2, start, {
+      lower,
+      upper: lower.map(() => Infinity),
+      rhobeg: 0.2,
+      rhoend: 1e-6,
+    });
     theta = toTheta(opt.x);
     beta = toBeta(opt.x);
   }
@@ -226,7 +237,12 @@ export function dispersion(m: GlmmModel): number {
   return Math.sqrt(s / st.n);
 }
 
-function glmmResults(m: GlmmModel, theta: number[], beta: Float64Array, messages: string[]): Omit<MerFitData, 'optimizer' | 'backend' | 'timings'> {
+function glmmResults(
+  m: GlmmModel,
+  theta: number[],
+  beta: Float64Array,
+  messages: string[],
+): Omit<MerFitData, 'optimizer' | 'backend' | 'timings'> {
   const { st, re, frame, fam, resp } = m;
   const nTheta = re.nTheta;
   const n = st.n;
@@ -238,10 +254,18 @@ function glmmResults(m: GlmmModel, theta: number[], beta: Float64Array, messages
   if (m.nAGQ > 0 && p > 0 && n < HESSIAN_NOBS_MAX) {
     // lme4: vcov from the finite-difference Hessian of the deviance over (θ, β).
     const x0 = [...theta, ...beta];
-    const H = finiteDifferenceHessian((x) => objectiveAt(x.slice(0, nTheta), Float64Array.from(x.slice(nTheta))), x0);
+    const H = finiteDifferenceHessian(
+      (x) => objectiveAt(x.slice(0, nTheta), Float64Array.from(x.slice(nTheta))),
+      x0,
+    );
     const Hinv = invertSymmetric(H);
     vcov = Hinv
-      ? Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => Hinv[nTheta + i][nTheta + j] + Hinv[nTheta + j][nTheta + i]))
+      ? Array.from({ length: p }, (_, i) =>
+          Array.from(
+            { length: p },
+            (_, j) => Hinv[nTheta + i][nTheta + j] + Hinv[nTheta + j][nTheta + i],
+          ),
+        )
       : [];
     if (!Hinv || vcov.some((row, i) => !(row[i] > 0))) vcov = [];
   } else {
@@ -267,7 +291,9 @@ function glmmResults(m: GlmmModel, theta: number[], beta: Float64Array, messages
     const d = fam.devResid(resp.y[i], mv, resp.priorWt[i]);
     return Math.sign(resp.y[i] - mv) * Math.sqrt(Math.max(0, d));
   });
-  const pearsonResiduals = mu.map((mv, i) => ((resp.y[i] - mv) * Math.sqrt(resp.priorWt[i])) / Math.sqrt(fam.variance(mv)));
+  const pearsonResiduals = mu.map(
+    (mv, i) => ((resp.y[i] - mv) * Math.sqrt(resp.priorWt[i])) / Math.sqrt(fam.variance(mv)),
+  );
   const df = p + nTheta + (fam.hasScale ? 1 : 0);
   return {
     ...coreFields({ frame, re, theta, beta, vcov, sigma, logLik: -dev / 2, df, messages }),

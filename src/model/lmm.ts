@@ -141,7 +141,17 @@ function lmmResults(
   const residuals = fitted.map((f, i) => y[i] - f);
   const df = p + re.nTheta + 1;
   return {
-    ...coreFields({ frame, re, theta, beta, vcov, sigma, logLik: -fval / 2, df, messages: frame.messages }),
+    ...coreFields({
+      frame,
+      re,
+      theta,
+      beta,
+      vcov,
+      sigma,
+      logLik: -fval / 2,
+      df,
+      messages: frame.messages,
+    }),
     family: 'gaussian',
     link: 'identity',
     REML,

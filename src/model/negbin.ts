@@ -15,15 +15,25 @@ export interface NegbinSettings extends Omit<GlmmSettings, 'family'> {
   link: string;
 }
 
-export function fitNegativeBinomial(frame: ModelFrame, backend: Backend, settings: NegbinSettings): MerFitData {
+export function fitNegativeBinomial(
+  frame: ModelFrame,
+  backend: Backend,
+  settings: NegbinSettings,
+): MerFitData {
   const t0 = performance.now();
   const at = (theta: number): MerFitData => {
     backend.heap.reset();
-    return fitGlmm(frame, backend, { ...settings, family: makeFamily('negative.binomial', settings.link, { theta }) });
+    return fitGlmm(frame, backend, {
+      ...settings,
+      family: makeFamily('negative.binomial', settings.link, { theta }),
+    });
   };
   // Start from the Poisson GLMM's fitted means: moment estimate θ0 = mean(μ)² / (var(y) - mean(μ)).
   backend.heap.reset();
-  const pois = fitGlmm(frame, backend, { ...settings, family: makeFamily('poisson', settings.link) });
+  const pois = fitGlmm(frame, backend, {
+    ...settings,
+    family: makeFamily('poisson', settings.link),
+  });
   const y = frame.response.y;
   const mean = pois.fitted.reduce((s, v) => s + v, 0) / y.length;
   let vy = 0;

@@ -115,7 +115,10 @@ function penalisedDeviance(st: PirlsState, theta: ArrayLike<number>, u: Float64A
   );
   let uu = 0;
   for (let j = 0; j < u.length; j++) uu += u[j] * u[j];
-  return k.glmMuDevSum(fam.code, fam.link.code, n, off.y, off.eta, off.mu, off.priorWt, nbTheta(fam)) + uu;
+  return (
+    k.glmMuDevSum(fam.code, fam.link.code, n, off.y, off.eta, off.mu, off.priorWt, nbTheta(fam)) +
+    uu
+  );
 }
 
 export function nbTheta(fam: Family): number {
@@ -211,7 +214,8 @@ export function pirls(
 /** Largest |b - a| relative to max(1, |b|). */
 function maxStep(a: Float64Array, b: Float64Array): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(b[i] - a[i]) / Math.max(1, Math.abs(b[i])));
+  for (let i = 0; i < a.length; i++)
+    m = Math.max(m, Math.abs(b[i] - a[i]) / Math.max(1, Math.abs(b[i])));
   return m;
 }
 

@@ -4,7 +4,11 @@ import { fillT } from '../model/reblocks';
 import type { RanefGroup } from './types';
 
 /** b = Λ u for every block; u and the result in layout order (block 1, then the tail blocks). */
-export function sphericalToB(lay: BlockLayout, theta: ArrayLike<number>, u: Float64Array): Float64Array {
+export function sphericalToB(
+  lay: BlockLayout,
+  theta: ArrayLike<number>,
+  u: Float64Array,
+): Float64Array {
   const b = new Float64Array(u.length);
   sphericalToBInto(lay, theta, u, b, 0);
   return b;
@@ -67,7 +71,13 @@ export function ranefGroups(
         condsd[a][m] = sigma * Math.sqrt(Math.max(0, s));
       }
     }
-    out.push({ group: blk.group, terms: [...blk.colNames], levels: [...blk.levels], condval, condsd });
+    out.push({
+      group: blk.group,
+      terms: [...blk.colNames],
+      levels: [...blk.levels],
+      condval,
+      condsd,
+    });
     off += blk.nl * v;
   });
   return out;

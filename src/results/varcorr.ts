@@ -45,18 +45,39 @@ export function varCorrRows(
     const v = b.v;
     const sd = (i: number) => Math.sqrt(cov[i + i * v]);
     for (let i = term.start; i < term.end; i++) {
-      rows.push({ group, term: b.colNames[i], term2: null, variance: cov[i + i * v], sd: sd(i), corr: null });
+      rows.push({
+        group,
+        term: b.colNames[i],
+        term2: null,
+        variance: cov[i + i * v],
+        sd: sd(i),
+        corr: null,
+      });
     }
     for (let j = term.start; j < term.end; j++) {
       for (let i = j + 1; i < term.end; i++) {
         const denom = sd(i) * sd(j);
         const corr = denom > 0 ? cov[i + j * v] / denom : 0;
-        rows.push({ group, term: b.colNames[j], term2: b.colNames[i], variance: cov[i + j * v], sd: corr, corr });
+        rows.push({
+          group,
+          term: b.colNames[j],
+          term2: b.colNames[i],
+          variance: cov[i + j * v],
+          sd: corr,
+          corr,
+        });
       }
     }
   }
   if (withResidual) {
-    rows.push({ group: 'Residual', term: null, term2: null, variance: sigma * sigma, sd: sigma, corr: null });
+    rows.push({
+      group: 'Residual',
+      term: null,
+      term2: null,
+      variance: sigma * sigma,
+      sd: sigma,
+      corr: null,
+    });
   }
   return rows;
 }

@@ -14,7 +14,11 @@ import { backends, loadCases, loadCsv, loadRef } from '../helpers/fixtures';
 const lme4Defaults: Tolerances = { logLik: 1e-5, fixefSe: 0.01, se: 0.02, sd: 0.01, condval: null };
 
 /** Σ log dbinom(k; n, k/n): what lme4's nAGQ > 1 logLik leaves out, computed from the data. */
-function binomialSaturated(data: Record<string, number[]>, k: string, n: (row: number) => number): number {
+function binomialSaturated(
+  data: Record<string, number[]>,
+  k: string,
+  n: (row: number) => number,
+): number {
   let s = 0;
   data[k].forEach((ki, i) => {
     const ni = n(i);
@@ -49,11 +53,17 @@ for (const backend of backends) {
         if (c.logLikAddsSaturated) {
           const d = data as Record<string, number[]>;
           const sat = binomialSaturated(d, 'incidence', (i) => d.size[i]);
-          expectMatchesReference(fit, { ...ref, logLik: ref.logLik + sat, fitted_head: [] }, lme4Defaults);
+          expectMatchesReference(
+            fit,
+            { ...ref, logLik: ref.logLik + sat, fitted_head: [] },
+            lme4Defaults,
+          );
         } else {
           expectMatchesReference(fit, { ...ref, fitted_head: [] }, lme4Defaults);
         }
-        ref.fitted_head.forEach((f, i) => expect(Math.abs(fit.fitted[i] - f)).toBeLessThan(2e-3 * Math.max(1, Math.abs(f))));
+        ref.fitted_head.forEach((f, i) =>
+          expect(Math.abs(fit.fitted[i] - f)).toBeLessThan(2e-3 * Math.max(1, Math.abs(f))),
+        );
         expect(fit.nAGQ).toBe(ref.nAGQ);
         expect(fit.family).toBe(ref.family);
         expect(fit.link).toBe(ref.link);

@@ -148,7 +148,8 @@ export function makeJsBlockKernels(heap: Heap): BlockKernels {
       const f = heap.f64;
       let s = 0;
       const n = nl * v * v;
-      for (let b = 0; b < n; b += v * v) for (let j = 0; j < v; j++) s += Math.log(f[l + b + j * (v + 1)]);
+      for (let b = 0; b < n; b += v * v)
+        for (let j = 0; j < v; j++) s += Math.log(f[l + b + j * (v + 1)]);
       return s;
     },
 

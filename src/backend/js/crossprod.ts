@@ -3,7 +3,30 @@ import type { CrossprodKernels, Heap } from '../kernels';
 
 export function makeJsCrossprodKernels(heap: Heap): CrossprodKernels {
   return {
-    accumulateCrossprod(n, v1, refs1, z1, nTail, tailRow, tailPos, tailV, zTail, sumVt, p, x, y, w, nl1, rowPtr, t, a11, a21, a22, sI, sF) {
+    accumulateCrossprod(
+      n,
+      v1,
+      refs1,
+      z1,
+      nTail,
+      tailRow,
+      tailPos,
+      tailV,
+      zTail,
+      sumVt,
+      p,
+      x,
+      y,
+      w,
+      nl1,
+      rowPtr,
+      t,
+      a11,
+      a21,
+      a22,
+      sI,
+      sF,
+    ) {
       const f = heap.f64;
       const ix = heap.i32;
       const pp = p + 1;
@@ -61,7 +84,8 @@ export function makeJsCrossprodKernels(heap: Heap): CrossprodKernels {
           for (let k1 = k2; k1 < e; k1++) f[col + ix[idx + k1]] += wv * f[sF + k1];
         }
       }
-      for (let j = 0; j < t; j++) for (let i = j + 1; i < t; i++) f[a22 + i * t + j] = f[a22 + j * t + i];
+      for (let j = 0; j < t; j++)
+        for (let i = j + 1; i < t; i++) f[a22 + i * t + j] = f[a22 + j * t + i];
     },
   };
 }

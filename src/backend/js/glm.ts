@@ -3,11 +3,13 @@ import { FamilyCode, makeFamily, type Family, type FamilyKind } from '../../mode
 import { LinkCode, linkFromCode } from '../../model/links';
 import type { GlmKernels, Heap } from '../kernels';
 
-const familyByCode = Object.fromEntries(Object.entries(FamilyCode).map(([k, v]) => [v, k])) as Record<
+const familyByCode = Object.fromEntries(
+  Object.entries(FamilyCode).map(([k, v]) => [v, k]),
+) as Record<number, FamilyKind>;
+const linkByCode = Object.fromEntries(Object.entries(LinkCode).map(([k, v]) => [v, k])) as Record<
   number,
-  FamilyKind
+  string
 >;
-const linkByCode = Object.fromEntries(Object.entries(LinkCode).map(([k, v]) => [v, k])) as Record<number, string>;
 
 export function makeJsGlmKernels(heap: Heap): GlmKernels {
   let cached: { key: string; fam: Family } | null = null;
@@ -22,7 +24,12 @@ export function makeJsGlmKernels(heap: Heap): GlmKernels {
     return cached.fam;
   };
   /** Deviance residuals do not depend on the link; any link the family allows will do. */
-  const anyLink = (family: number) => (family === FamilyCode['negative.binomial'] || family === FamilyCode.poisson ? LinkCode.log : family === FamilyCode.binomial ? LinkCode.logit : LinkCode.identity);
+  const anyLink = (family: number) =>
+    family === FamilyCode['negative.binomial'] || family === FamilyCode.poisson
+      ? LinkCode.log
+      : family === FamilyCode.binomial
+        ? LinkCode.logit
+        : LinkCode.identity;
 
   return {
     glmWorkingWeightsResid(family, link, n, y, eta, base, mu, priorWt, w, z, nbTheta) {

@@ -26,9 +26,7 @@ export function createWasmDenseKernels(ex: WasmExports): DenseKernels {
 const optionalPtr = (off: number): number => (off < 0 ? 0 : off * 8);
 
 /** The mixed-model kernels (blocks, cross-products, predictor, GLM) over the WASM exports. */
-export function createWasmModelKernels(
-  ex: WasmExports,
-): Omit<Kernels, keyof DenseKernels> {
+export function createWasmModelKernels(ex: WasmExports): Omit<Kernels, keyof DenseKernels> {
   return {
     inflateDiagBlocks: (nl, v, a, l, tm) => ex.inflateDiagBlocks(nl, v, a * 8, l * 8, tm * 8),
     scaleTailRows: (nl, v1, rowPtr, rowIdx, vals, rowT, rowStart, rowV) =>
@@ -42,19 +40,107 @@ export function createWasmModelKernels(
     sumLogDiagBlocks: (nl, v, l) => ex.sumLogDiagBlocks(nl, v, l * 8),
     solveFirstBlock: (nl, v1, rowPtr, rowIdx, l11, vals, x2, x1) =>
       ex.solveFirstBlock(nl, v1, rowPtr * 4, rowIdx * 4, l11 * 8, vals * 8, x2 * 8, x1 * 8),
-    accumulateCrossprod: (n, v1, refs1, z1, nTail, tailRow, tailPos, tailV, zTail, sumVt, p, x, y, w, nl1, rowPtr, t, a11, a21, a22, sI, sF) =>
-      ex.accumulateCrossprod(n, v1, refs1 * 4, z1 * 8, nTail, tailRow * 4, tailPos * 4, tailV * 4, zTail * 8, sumVt, p, x * 8, y * 8, w < 0 ? -1 : w * 8, nl1, rowPtr * 4, t, a11 * 8, a21 * 8, a22 * 8, sI * 4, sF * 8),
-    addRandomEffects: (n, v1, refs1, z1, nTail, tailRow, tailV, zTail, sumVt, b1, bTail, base, out) =>
-      ex.addRandomEffects(n, v1, refs1 * 4, z1 * 8, nTail, tailRow * 4, tailV * 4, zTail * 8, sumVt, b1 * 8, bTail * 8, base * 8, out * 8),
+    accumulateCrossprod: (
+      n,
+      v1,
+      refs1,
+      z1,
+      nTail,
+      tailRow,
+      tailPos,
+      tailV,
+      zTail,
+      sumVt,
+      p,
+      x,
+      y,
+      w,
+      nl1,
+      rowPtr,
+      t,
+      a11,
+      a21,
+      a22,
+      sI,
+      sF,
+    ) =>
+      ex.accumulateCrossprod(
+        n,
+        v1,
+        refs1 * 4,
+        z1 * 8,
+        nTail,
+        tailRow * 4,
+        tailPos * 4,
+        tailV * 4,
+        zTail * 8,
+        sumVt,
+        p,
+        x * 8,
+        y * 8,
+        w < 0 ? -1 : w * 8,
+        nl1,
+        rowPtr * 4,
+        t,
+        a11 * 8,
+        a21 * 8,
+        a22 * 8,
+        sI * 4,
+        sF * 8,
+      ),
+    addRandomEffects: (
+      n,
+      v1,
+      refs1,
+      z1,
+      nTail,
+      tailRow,
+      tailV,
+      zTail,
+      sumVt,
+      b1,
+      bTail,
+      base,
+      out,
+    ) =>
+      ex.addRandomEffects(
+        n,
+        v1,
+        refs1 * 4,
+        z1 * 8,
+        nTail,
+        tailRow * 4,
+        tailV * 4,
+        zTail * 8,
+        sumVt,
+        b1 * 8,
+        bTail * 8,
+        base * 8,
+        out * 8,
+      ),
     glmWorkingWeightsResid: (family, link, n, y, eta, base, mu, priorWt, w, z, nbTheta) =>
-      ex.glmWorkingWeightsResid(family, link, n, y * 8, eta * 8, optionalPtr(base), mu * 8, priorWt * 8, w * 8, z * 8, nbTheta),
+      ex.glmWorkingWeightsResid(
+        family,
+        link,
+        n,
+        y * 8,
+        eta * 8,
+        optionalPtr(base),
+        mu * 8,
+        priorWt * 8,
+        w * 8,
+        z * 8,
+        nbTheta,
+      ),
     glmLinkinv: (link, n, eta, mu) => ex.glmLinkinv(link, n, eta * 8, mu * 8),
     glmDevResid: (family, n, y, mu, wt, out, nbTheta) =>
       ex.glmDevResid(family, n, y * 8, mu * 8, wt * 8, out * 8, nbTheta),
     glmMuDevSum: (family, link, n, y, eta, mu, wt, nbTheta) =>
       ex.glmMuDevSum(family, link, n, y * 8, eta * 8, mu * 8, wt * 8, nbTheta),
-    glmDevResidSum: (family, n, y, mu, wt, nbTheta) => ex.glmDevResidSum(family, n, y * 8, mu * 8, wt * 8, nbTheta),
-    fixedPredictor: (n, p, x, beta, base, out) => ex.fixedPredictor(n, p, x * 8, beta * 8, optionalPtr(base), out * 8),
+    glmDevResidSum: (family, n, y, mu, wt, nbTheta) =>
+      ex.glmDevResidSum(family, n, y * 8, mu * 8, wt * 8, nbTheta),
+    fixedPredictor: (n, p, x, beta, base, out) =>
+      ex.fixedPredictor(n, p, x * 8, beta * 8, optionalPtr(base), out * 8),
   };
 }
 

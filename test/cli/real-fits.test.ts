@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { glmer, lmer } from '../../src/index';
 import { run, type CliIO } from '../../src/cli/run';
 import { EXAMPLES } from '../../src/cli/examples';
+import { REQUIRED_JSON_KEYS } from '../helpers/json-keys';
 
 const fixture = (f: string) => fileURLToPath(new URL(`../fixtures/${f}`, import.meta.url));
 const ref = (name: string) =>
@@ -27,27 +28,7 @@ async function cli(argv: string[], files: Record<string, string> = {}) {
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
-const JSON_KEYS = [
-  'formula',
-  'family',
-  'link',
-  'nobs',
-  'ngrps',
-  'fixef',
-  'se',
-  'theta',
-  'sigma',
-  'logLik',
-  'AIC',
-  'BIC',
-  'deviance',
-  'dfResid',
-  'varCorr',
-  'converged',
-  'singular',
-  'backend',
-  'timings',
-];
+const JSON_KEYS = REQUIRED_JSON_KEYS;
 
 function checkJsonKeys(j: Record<string, unknown>): void {
   for (const k of JSON_KEYS) expect(j, k).toHaveProperty(k);

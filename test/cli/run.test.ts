@@ -6,6 +6,7 @@ import { run, isGlmmFamily, type CliIO, type Fitters } from '../../src/cli/run';
 import { EXAMPLES, examplesDir } from '../../src/cli/examples';
 import { createProgress } from '../../src/cli/progress';
 import { referenceFit } from '../results/fixture-fit';
+import { REQUIRED_JSON_KEYS } from '../helpers/json-keys';
 
 interface Call {
   fn: 'lmer' | 'glmer';
@@ -103,25 +104,7 @@ describe('glmm fit', () => {
     expect(j.formula).toBe('Reaction ~ Days + (Days | Subject)');
     expect(j.fixef['(Intercept)']).toBeCloseTo(251.405, 3);
     expect(j.dataName).toBe('sleepstudy');
-    for (const k of [
-      'se',
-      'theta',
-      'sigma',
-      'logLik',
-      'AIC',
-      'BIC',
-      'deviance',
-      'dfResid',
-      'varCorr',
-      'converged',
-      'singular',
-      'backend',
-      'timings',
-      'nobs',
-      'ngrps',
-      'family',
-      'link',
-    ]) {
+    for (const k of REQUIRED_JSON_KEYS) {
       expect(j).toHaveProperty(k);
     }
   });

@@ -1,0 +1,22 @@
+/** The keys `glmm fit --json` must print (the issue's CLI contract). */
+export const REQUIRED_JSON_KEYS = [
+  'formula',
+  'family',
+  'link',
+  'nobs',
+  'ngrps',
+  'fixef',
+  'se',
+  'theta',
+  'sigma',
+  'logLik',
+  'AIC',
+  'BIC',
+  'deviance',
+  'dfResid',
+  'varCorr',
+  'converged',
+  'singular',
+  'backend',
+  'timings',
+] as const;

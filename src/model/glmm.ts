@@ -10,6 +10,7 @@ import type { Backend } from '../backend/kernels';
 import type { ModelFrame } from '../data/types';
 import { FitError, ModelSpecError } from '../errors';
 import { minimize } from '../optim/minimize';
+import { EvaluationLog, type ProgressCallback } from './optsummary';
 import type { OptimResult } from '../optim/types';
 import { ranefGroups, sphericalToB } from '../results/ranef';
 import type { MerFitData } from '../results/types';
@@ -38,7 +39,7 @@ export interface GlmmSettings {
   weights: Float64Array | null;
   /** Offset per kept row (added to any formula offset), or null. */
   offset: Float64Array | null;
-  onProgress?: (p: { evaluations: number; fval: number; elapsedMs: number }) => void;
+  onProgress?: ProgressCallback;
 }
 
 /** A GLMM ready for the optimizers. */
@@ -117,11 +118,7 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
   const t1 = performance.now();
   const { re, st } = m;
   const nTheta = re.nTheta;
-  let evaluations = 0;
-  const progress = (d: number) => {
-    evaluations++;
-    settings.onProgress?.({ evaluations, fval: d, elapsedMs: performance.now() - t0 });
-  };
+  const log = new EvaluationLog(settings.onProgress);
 
   // Stage 1: β inside PIRLS, θ optimized (lme4's nAGQ = 0 fit, the start of every fit).
   initializeFromData(st);
@@ -139,7 +136,7 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
         fresh = true;
       },
     );
-    progress(d);
+    log.record(theta, d);
     return d;
   };
   // The very first PIRLS must succeed from the data: a failure there is the user's problem.
@@ -178,13 +175,15 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
     const toBeta = (par: readonly number[]) =>
       beta0.map((b, j) => b + betaScale[j] * par[nTheta + j]);
     const stage2 = (par: readonly number[]): number => {
+      const th = toTheta(par);
+      const b = toBeta(par);
       const d = guarded(
-        () => devianceAtThetaBeta(m, toTheta(par), toBeta(par)),
+        () => devianceAtThetaBeta(m, th, b),
         () => {
           st.u.fill(0);
         },
       );
-      progress(d);
+      log.record([...th, ...b], d);
       return d;
     };
     const start = [...theta.map(() => 0), ...beta.map(() => 0)];
@@ -208,7 +207,7 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
     ...result,
     optimizer: {
       method: opt.method,
-      evaluations,
+      evaluations: log.evaluations,
       converged: opt.converged && opt1.converged,
       messages: [
         `stage 1 (θ; β in PIRLS): ${opt1.evaluations} evaluations, ${opt1.message}`,
@@ -217,6 +216,7 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
       start: [...re.start],
       lower: [...re.lower],
       fval: result.deviance,
+      history: log.history,
     },
     backend: `${backend.name}${backend.variant === 'js' ? '' : `-${backend.variant}`}`,
     timings: { frame: 0, setup: t1 - t0, optimize: t2 - t1, finish: t3 - t2, total: t3 - t0 },

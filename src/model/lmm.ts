@@ -7,6 +7,7 @@ import type { Backend } from '../backend/kernels';
 import type { ModelFrame } from '../data/types';
 import { FitError } from '../errors';
 import { minimize } from '../optim/minimize';
+import { EvaluationLog, type ProgressCallback } from './optsummary';
 import { conditionalVarU } from './condvar';
 import { buildLayout } from './layout';
 import { buildReStructure } from './reblocks';
@@ -32,7 +33,7 @@ export interface LmmSettings {
   /** REML (true, lme4's default) or maximum likelihood. */
   REML: boolean;
   /** Called after each objective evaluation. */
-  onProgress?: (p: { evaluations: number; fval: number; elapsedMs: number }) => void;
+  onProgress?: ProgressCallback;
 }
 
 /** An LMM ready for the optimizer: the resident system plus what the objective needs. */
@@ -87,12 +88,11 @@ export function fitLmm(frame: ModelFrame, backend: Backend, settings: LmmSetting
   const m = buildLmm(frame, backend, settings.REML);
   const t1 = performance.now();
   const { re } = m.sys;
-  let evaluations = 0;
+  const log = new EvaluationLog(settings.onProgress);
   const opt = minimize(
     (theta) => {
       const d = devianceAt(m, theta);
-      evaluations++;
-      settings.onProgress?.({ evaluations, fval: d, elapsedMs: performance.now() - t0 });
+      log.record(theta, d);
       return d;
     },
     re.start,
@@ -116,6 +116,7 @@ export function fitLmm(frame: ModelFrame, backend: Backend, settings: LmmSetting
       start: [...re.start],
       lower: [...re.lower],
       fval,
+      history: log.history,
     },
     backend: `${backend.name}${backend.variant === 'js' ? '' : `-${backend.variant}`}`,
     timings: { frame: 0, setup: t1 - t0, optimize: t2 - t1, finish: t3 - t2, total: t3 - t0 },

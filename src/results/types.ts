@@ -32,6 +32,12 @@ export interface RanefGroup {
   condsd: number[][];
 }
 
+/** One evaluation of the objective: the parameters (θ, or θ then β) and the objective value. */
+export interface EvaluationRecord {
+  x: number[];
+  f: number;
+}
+
 /** Record of the optimizer run (MixedModels.jl's OptSummary). */
 export interface OptimizerSummary {
   method: string;
@@ -44,6 +50,8 @@ export interface OptimizerSummary {
   lower: number[];
   /** Final objective value (deviance or REML criterion). */
   fval: number;
+  /** Every evaluation, in order: θ (LMM; GLMM stage 1) or θ then β (GLMM stage 2). */
+  history: EvaluationRecord[];
 }
 
 /** Wall-clock milliseconds spent in each stage of a fit. */

@@ -1,5 +1,5 @@
 /** Every LMM reference fit (lme4 1.1-31) reproduced on both backends. */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lmerSync } from '../../src/api/lmer';
 import { expectMatchesReference, lmmTolerances } from '../helpers/compare';
 import { backends, loadCases, loadCsv, loadRef } from '../helpers/fixtures';
@@ -14,3 +14,14 @@ for (const backend of backends) {
     }
   });
 }
+
+describe('optimizer record', () => {
+  it('keeps every evaluation, ending at the optimum', () => {
+    const fit = lmerSync('Reaction ~ Days + (Days | Subject)', loadCsv('sleepstudy.csv'));
+    const { history, evaluations, fval } = fit.optimizer;
+    expect(history.length).toBe(evaluations);
+    expect(history[0].x).toEqual([1, 0, 1]);
+    expect(Math.min(...history.map((h) => h.f))).toBeCloseTo(fval, 8);
+    expect(history.every((h) => h.x.length === 3 && Number.isFinite(h.f))).toBe(true);
+  });
+});

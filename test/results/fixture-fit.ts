@@ -62,6 +62,7 @@ export function referenceFit(name: string, extra: Partial<MerFitData> = {}): Mer
       messages: [],
       start: [],
       lower: [],
+      history: [],
       fval: r.REMLcrit ?? r.deviance,
     },
     backend: 'wasm',

@@ -86,6 +86,7 @@ function fromLme4(r: Lme4Summary): MerFitData {
       messages: [],
       start: [],
       lower: [],
+      history: [],
       fval: r.deviance,
     },
     backend: 'wasm',

@@ -404,8 +404,21 @@ export function glmWorkingWeightsResid(
   for (let i: i32 = 0; i < n; i++) {
     const o = (<usize>i) << 3;
     const e = load<f64>(etaPtr + o);
-    const m = linkinv1(link, e);
-    const d = muEta1(link, e);
+    let m: f64;
+    let d: f64;
+    if (link == LINK_LOGIT && e >= MTHRESH && e <= THRESH) {
+      // linkinv1 and muEta1 from one exp (the same expressions, so the same bits)
+      const x = Math.exp(e);
+      const opexp = 1.0 + x;
+      m = x / opexp;
+      d = x / (opexp * opexp);
+    } else if (link == LINK_LOG) {
+      m = Math.max(Math.exp(e), DBL_EPSILON);
+      d = m;
+    } else {
+      m = linkinv1(link, e);
+      d = muEta1(link, e);
+    }
     store<f64>(muPtr + o, m);
     store<f64>(wOutPtr + o, (load<f64>(priorWtPtr + o) * d * d) / variance1(family, m, theta));
     const off = offsetPtr == 0 ? 0.0 : load<f64>(offsetPtr + o);

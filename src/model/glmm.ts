@@ -144,7 +144,7 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
   pirls(st, re.start, true, true);
   fresh = false;
   // When stage 2 follows, stage 1 only provides its starting point and need not be precise.
-  const rhoend1 = m.nAGQ === 0 ? 2e-7 : 1e-4;
+  const rhoend1 = m.nAGQ === 0 ? 2e-7 : 1e-3;
   const opt1 = minimize(stage1, re.start, {
     lower: re.lower,
     upper: re.lower.map(() => Infinity),
@@ -195,7 +195,7 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
       lower,
       upper: lower.map(() => Infinity),
       rhobeg: 0.2,
-      rhoend: 1e-6,
+      rhoend: 1e-5,
     });
     theta = toTheta(opt.x);
     beta = toBeta(opt.x);

@@ -46,6 +46,11 @@ export interface BlockLayout {
   rowBlock: Int32Array;
   /** Per tail row: the tail row of column 0 of its level (itself for X and y rows). */
   rowStart: Int32Array;
+  /**
+   * True when every level of block 1 touches every tail row (as in a fully crossed design):
+   * L21 is then stored exactly as a dense column-major t × q1 matrix (leading dimension t).
+   */
+  denseL21: boolean;
 }
 
 /** Derives the sparsity pattern of A21 from the grouping factors. O(n log n), done once. */
@@ -130,5 +135,6 @@ export function buildLayout(blocks: readonly ReBlock[], n: number, p: number): B
     tailRow,
     rowBlock,
     rowStart,
+    denseL21: rows.length === nl1 * t,
   };
 }

@@ -205,9 +205,10 @@ export function pirls(
   }
   st.u = u;
   st.beta = Float64Array.from(beta);
-  // η and μ are those of the accepted (last evaluated) iterate; factor L at its weights, which
-  // is what the Laplace approximation needs.
-  reweight(st, joint);
+  // η and μ are those of the accepted iterate. L was factored at the weights of the iterate
+  // before it, which differs by less than the convergence tolerance — close enough for the
+  // Laplace log-determinant (and smooth enough for finite-difference Hessians), so no
+  // refactorization here.
   return pdevOld;
 }
 

@@ -180,7 +180,12 @@ export function updateL(sys: MixedSystem): number {
   k.rightScaleSolve(nl, v1, off.rowPtr, off.l21, off.tm[0], off.l11);
   f.copyWithin(off.l22, off.a22, off.a22 + sizes.a22);
   k.scaleInflateTail(t, off.l22, off.rowT, off.rowStart, off.rowV);
-  k.sparseSyrkSub(nl, v1, off.rowPtr, off.rowIdx, off.l21, off.l22, t);
+  if (lay.denseL21) {
+    // Every level touches every tail row: L21 is a dense t × q1 matrix, so use the dense syrk.
+    k.syrkLower(t, nl * v1, -1, off.l21, t, 1, off.l22, t);
+  } else {
+    k.sparseSyrkSub(nl, v1, off.rowPtr, off.rowIdx, off.l21, off.l22, t);
+  }
   return k.potrf(t, off.l22, t);
 }
 

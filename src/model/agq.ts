@@ -21,8 +21,8 @@ export function agqDeviance(m: GlmmModel, theta: readonly number[]): number {
   const u0 = st.u;
   let f = sys.backend.heap.f64;
   const sd = new Float64Array(nl);
-  for (let j = 0; j < nl; j++) sd[j] = 1 / f[sys.off.l11 + j];
-  const ldL2 = logdetRe(sys);
+  for (let j = 0; j < nl; j++) sd[j] = 1 / f[st.factored.off.l11 + j];
+  const ldL2 = logdetRe(st.factored);
 
   /** Per-group Σ devResid + u² at spherical effects u. */
   const groupDeviance = (u: Float64Array): Float64Array => {

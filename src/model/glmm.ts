@@ -22,7 +22,14 @@ import { glmmResponse, type GlmmResponse } from './glmmdata';
 import { curvatureScales, finiteDifferenceHessian, invertSymmetric } from './hessian';
 import { buildLayout } from './layout';
 import { rowMajor } from './lmm';
-import { createPirlsState, initializeFromData, nbTheta, pirls, type PirlsState } from './pirls';
+import {
+  createPirlsState,
+  initializeFromData,
+  nbTheta,
+  pirls,
+  reweight,
+  type PirlsState,
+} from './pirls';
 import { buildReStructure, type ReStructure } from './reblocks';
 import { coreFields } from '../results/assemble';
 import { allocateSystem, logdetRe, setTheta } from './system';
@@ -67,7 +74,9 @@ export function buildGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSet
   }
   const lay = buildLayout(re.blocks, n, p);
   const sys = allocateSystem(backend, re, lay, rowMajor(frame.X, n, p));
-  const st = createPirlsState(sys, fam, resp);
+  // β fixed (Laplace and quadrature objectives): the same random effects without X columns.
+  const sysU = allocateSystem(backend, re, buildLayout(re.blocks, n, 0), new Float64Array(0), sys);
+  const st = createPirlsState(sys, sysU, fam, resp);
   let saturated = 0;
   for (let i = 0; i < n; i++) saturated += fam.logDensity(resp.y[i], resp.y[i], resp.priorWt[i], 1);
   return { frame, re, st, resp, fam, nAGQ: settings.nAGQ, saturated };
@@ -77,7 +86,7 @@ export function buildGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSet
 export function laplaceDeviance(m: GlmmModel, pdev: number): number {
   const { st, fam } = m;
   return (
-    pdev + logdetRe(st.sys) + (fam.hasScale ? scaleFamilyAicExcess(m, pdev) : -2 * m.saturated)
+    pdev + logdetRe(st.factored) + (fam.hasScale ? scaleFamilyAicExcess(m, pdev) : -2 * m.saturated)
   );
 }
 
@@ -94,7 +103,7 @@ function scaleFamilyAicExcess(m: GlmmModel, pdev: number): number {
 
 /** The objective of the second stage at (θ, β): Laplace or AGQ deviance, β held fixed. */
 function devianceAtThetaBeta(m: GlmmModel, theta: readonly number[], beta: Float64Array): number {
-  setTheta(m.st.sys, theta);
+  setThetaBoth(m.st, theta);
   m.st.beta = Float64Array.from(beta);
   const pdev = pirls(m.st, theta, false);
   return m.nAGQ > 1 ? agqDeviance(m, theta) - 2 * m.saturated : laplaceDeviance(m, pdev);
@@ -126,7 +135,7 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
   const stage1 = (theta: readonly number[]): number => {
     const d = guarded(
       () => {
-        setTheta(st.sys, theta);
+        setThetaBoth(st, theta);
         const pdev = pirls(st, theta, true, fresh);
         fresh = false;
         return laplaceDeviance(m, pdev);
@@ -140,7 +149,7 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
     return d;
   };
   // The very first PIRLS must succeed from the data: a failure there is the user's problem.
-  setTheta(st.sys, re.start);
+  setThetaBoth(st, re.start);
   pirls(st, re.start, true, true);
   fresh = false;
   // When stage 2 follows, stage 1 only provides its starting point and need not be precise.
@@ -275,6 +284,7 @@ function glmmResults(
   const dev = objectiveAt(theta, beta);
   const sigma = dispersion(m);
   if (vcov.length === 0 && p > 0) {
+    reweight(st, true); // the joint system's R_X at the weights of the final mode
     if (m.nAGQ > 0 && n < HESSIAN_NOBS_MAX) {
       messages.push(
         'Hessian of the deviance is not positive definite: standard errors from the Laplace information instead',
@@ -286,7 +296,7 @@ function glmmResults(
   const mu = Array.from(f.subarray(st.off.mu, st.off.mu + n));
   const eta = Array.from(f.subarray(st.off.eta, st.off.eta + n));
   const b = sphericalToB(st.sys.lay, theta, st.u);
-  const ranef = ranefGroups(st.sys.lay, theta, b, conditionalVarU(st.sys), sigma);
+  const ranef = ranefGroups(st.sys.lay, theta, b, conditionalVarU(st.factored), sigma);
   const residuals = mu.map((mv, i) => {
     const d = fam.devResid(resp.y[i], mv, resp.priorWt[i]);
     return Math.sign(resp.y[i] - mv) * Math.sqrt(Math.max(0, d));
@@ -312,8 +322,14 @@ function glmmResults(
   };
 }
 
+/** Sets θ in both systems (with and without X). */
+function setThetaBoth(st: PirlsState, theta: readonly number[]): void {
+  setTheta(st.sys, theta);
+  setTheta(st.sysU, theta);
+}
+
 /** The nAGQ = 0 objective at θ (β inside PIRLS, warm start). */
 function stage1Objective(m: GlmmModel, theta: readonly number[]): number {
-  setTheta(m.st.sys, theta);
+  setThetaBoth(m.st, theta);
   return laplaceDeviance(m, pirls(m.st, theta, true));
 }

@@ -31,7 +31,12 @@ export interface GlmmOffsets {
 }
 
 export interface PirlsState {
+  /** The system with the fixed effects: u and β together (joint PIRLS, R_X). */
   sys: MixedSystem;
+  /** The same random effects without X, sharing sys's observation arrays: u alone, β fixed. */
+  sysU: MixedSystem;
+  /** The system last factored by PIRLS (whose L goes with the current mode). */
+  factored: MixedSystem;
   fam: Family;
   n: number;
   p: number;
@@ -45,7 +50,12 @@ export interface PirlsState {
 }
 
 /** Copies the response, weights and offset into the heap (once per fit). */
-export function createPirlsState(sys: MixedSystem, fam: Family, resp: GlmmResponse): PirlsState {
+export function createPirlsState(
+  sys: MixedSystem,
+  sysU: MixedSystem,
+  fam: Family,
+  resp: GlmmResponse,
+): PirlsState {
   const h = sys.backend.heap;
   const { n, p, q } = sys.lay;
   const off: GlmmOffsets = {
@@ -63,7 +73,19 @@ export function createPirlsState(sys: MixedSystem, fam: Family, resp: GlmmRespon
   f.set(resp.y, off.y);
   f.set(resp.priorWt, off.priorWt);
   if (resp.offset) f.set(resp.offset, off.offset);
-  return { sys, fam, n, p, q, off, u: new Float64Array(q), beta: new Float64Array(p), tol: 1e-11 };
+  return {
+    sys,
+    sysU,
+    factored: sys,
+    fam,
+    n,
+    p,
+    q,
+    off,
+    u: new Float64Array(q),
+    beta: new Float64Array(p),
+    tol: 1e-11,
+  };
 }
 
 function kernels(st: PirlsState): Backend['kernels'] {
@@ -125,9 +147,13 @@ export function nbTheta(fam: Family): number {
   return Number.isNaN(fam.theta) ? 0 : fam.theta;
 }
 
-/** Working weights and response at the current η into the system's w and y; refactor L. */
-function reweight(st: PirlsState, joint: boolean): void {
-  const { sys, off, n, fam } = st;
+/**
+ * Working weights and response at the current η into the (shared) w and y; recomputes the
+ * cross-products and refactors L of the joint system or of the u-only one.
+ */
+export function reweight(st: PirlsState, joint: boolean): void {
+  const { off, n, fam } = st;
+  const sys = joint ? st.sys : st.sysU;
   kernels(st).glmWorkingWeightsResid(
     fam.code,
     fam.link.code,
@@ -142,6 +168,7 @@ function reweight(st: PirlsState, joint: boolean): void {
     nbTheta(fam),
   );
   updateCrossprod(sys, true);
+  st.factored = sys;
   const status = updateL(sys);
   if (status !== 0) {
     throw new FitError(
@@ -171,7 +198,7 @@ export function pirls(
   let converged = false;
   for (let iter = 0; iter < 100 && !converged; iter++) {
     reweight(st, joint);
-    const sol = solveUBeta(st.sys, !joint);
+    const sol = solveUBeta(st.factored, !joint);
     let uNew = sol.u;
     let betaNew = joint ? sol.beta : beta;
     if (joint) setFixed(st, betaNew);

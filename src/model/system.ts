@@ -54,15 +54,24 @@ export interface MixedSystem {
   sizes: { a11: number; a21: number; a22: number };
 }
 
+/** The per-observation arrays of a system (see CrossprodKernels), resident for the whole fit. */
+type ObservationOffsets = Pick<
+  SystemOffsets,
+  'refs1' | 'z1' | 'tailRow' | 'tailPos' | 'tailV' | 'zTail' | 'x' | 'y' | 'w'
+>;
+
 /**
  * Allocates the system's arrays in the backend heap and copies the per-observation data in
- * (once per fit). `xRowMajor` is the n×p fixed-effects matrix by rows (p may be 0).
+ * (once per fit). `xRowMajor` is the n×p fixed-effects matrix by rows (p may be 0). With
+ * `shareWith`, a system over the same random effects (e.g. the same model without its X
+ * columns) reuses that system's observation arrays instead of copying them again.
  */
 export function allocateSystem(
   backend: Backend,
   re: ReStructure,
   lay: BlockLayout,
   xRowMajor: Float64Array,
+  shareWith?: MixedSystem,
 ): MixedSystem {
   const h = backend.heap;
   const { first, tailBlocks, t } = lay;
@@ -71,6 +80,7 @@ export function allocateSystem(
   const sumVt = tailBlocks.reduce((sum, b) => sum + b.v, 0);
   const sizes = { a11: first.nl * first.v * first.v, a21: nnz * first.v, a22: t * t };
   const tm = blocks.map((b) => h.allocF64(b.v * b.v));
+  const obs = shareWith?.off ?? copyObservations(backend, lay, xRowMajor);
   const off: SystemOffsets = {
     tm,
     a11: h.allocF64(sizes.a11),
@@ -86,29 +96,19 @@ export function allocateSystem(
     rowT: h.allocI32(t),
     rowStart: h.allocI32(t),
     rowV: h.allocI32(t),
-    refs1: h.allocI32(lay.n),
-    z1: h.allocF64(lay.n * first.v),
-    tailRow: h.allocI32(Math.max(1, lay.tailRow.length)),
-    tailPos: h.allocI32(Math.max(1, lay.tailPos.length)),
-    tailV: h.allocI32(Math.max(1, tailBlocks.length)),
-    zTail: h.allocF64(Math.max(1, lay.n * sumVt)),
-    x: h.allocF64(Math.max(1, xRowMajor.length)),
-    y: h.allocF64(lay.n),
-    w: h.allocF64(lay.n),
+    refs1: obs.refs1,
+    z1: obs.z1,
+    tailRow: obs.tailRow,
+    tailPos: obs.tailPos,
+    tailV: obs.tailV,
+    zTail: obs.zTail,
+    x: obs.x,
+    y: obs.y,
+    w: obs.w,
     scratchI32: h.allocI32(2 * (sumVt + lay.p + 1)),
     scratchF64: h.allocF64(sumVt + lay.p + 1),
   };
   const i32 = h.i32;
-  const f64 = h.f64;
-  i32.set(first.refs, off.refs1);
-  f64.set(first.z, off.z1);
-  i32.set(lay.tailRow, off.tailRow);
-  i32.set(lay.tailPos, off.tailPos);
-  tailBlocks.forEach((b, k) => (i32[off.tailV + k] = b.v));
-  for (let i = 0, e = off.zTail; i < lay.n; i++) {
-    for (const b of tailBlocks) for (let c = 0; c < b.v; c++) f64[e++] = b.z[i * b.v + c];
-  }
-  f64.set(xRowMajor, off.x);
   i32.set(lay.rowPtr, off.rowPtr);
   i32.set(lay.rowIdx, off.rowIdx);
   for (let r = 0; r < t; r++) {
@@ -118,6 +118,40 @@ export function allocateSystem(
     i32[off.rowV + r] = k < 0 ? 1 : tailBlocks[k].v;
   }
   return { backend, re, lay, off, sizes };
+}
+
+/** Copies the random-effects indices and values and X into the heap; allocates y and w. */
+function copyObservations(
+  backend: Backend,
+  lay: BlockLayout,
+  xRowMajor: Float64Array,
+): ObservationOffsets {
+  const h = backend.heap;
+  const { first, tailBlocks, n } = lay;
+  const sumVt = tailBlocks.reduce((sum, b) => sum + b.v, 0);
+  const obs: ObservationOffsets = {
+    refs1: h.allocI32(n),
+    z1: h.allocF64(n * first.v),
+    tailRow: h.allocI32(Math.max(1, lay.tailRow.length)),
+    tailPos: h.allocI32(Math.max(1, lay.tailPos.length)),
+    tailV: h.allocI32(Math.max(1, tailBlocks.length)),
+    zTail: h.allocF64(Math.max(1, n * sumVt)),
+    x: h.allocF64(Math.max(1, xRowMajor.length)),
+    y: h.allocF64(n),
+    w: h.allocF64(n),
+  };
+  const i32 = h.i32;
+  const f64 = h.f64;
+  i32.set(first.refs, obs.refs1);
+  f64.set(first.z, obs.z1);
+  i32.set(lay.tailRow, obs.tailRow);
+  i32.set(lay.tailPos, obs.tailPos);
+  tailBlocks.forEach((b, k) => (i32[obs.tailV + k] = b.v));
+  for (let i = 0, e = obs.zTail; i < n; i++) {
+    for (const b of tailBlocks) for (let c = 0; c < b.v; c++) f64[e++] = b.z[i * b.v + c];
+  }
+  f64.set(xRowMajor, obs.x);
+  return obs;
 }
 
 /**

@@ -9,3 +9,5 @@ export * from './crossprod';
 export * from './predictor';
 export * from './glm';
 export * from './ghq';
+export * from './system';
+export * from './pirls';

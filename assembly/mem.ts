@@ -12,3 +12,15 @@
 @inline export function sti(p: usize, i: i32, x: i32): void {
   store<i32>(p + (<usize>i << 2), x);
 }
+
+// Descriptor access (./descriptor): a field, and the byte address of the array a field names
+// (fields hold ELEMENT offsets).
+@inline export function field(desc: usize, f: i32): i32 {
+  return load<i32>(desc + (<usize>f << 2));
+}
+@inline export function f64At(desc: usize, f: i32): usize {
+  return <usize>field(desc, f) << 3;
+}
+@inline export function i32At(desc: usize, f: i32): usize {
+  return <usize>field(desc, f) << 2;
+}

@@ -254,13 +254,46 @@ export interface GlmKernels {
   fixedPredictor(n: number, p: number, x: number, beta: number, base: number, out: number): void;
 }
 
+/**
+ * Whole-system kernels over a system descriptor `sd` (an i32 record in the heap; fields in
+ * assembly/descriptor.ts): the recipe steps of the mixed-model system as single calls.
+ */
+export interface SystemKernels {
+  /** A := [Z X y]ᵀ W [Z X y] from the resident rows (unit weights unless `weighted` is 1). */
+  systemCrossprod(sd: number, weighted: number): void;
+  /** L := the blocked Cholesky factor of Λᵀ A Λ + I (T matrices as set); 0 or a failure code. */
+  systemFactor(sd: number): number;
+  /** Solves Lᵀ x = c into the descriptor's x1, x2; with fixedBeta = 1 the β part is held at 0. */
+  systemSolve(sd: number, fixedBeta: number): void;
+  /** Σ log diag of L over the random-effects part (half of log det L_θ²). */
+  systemLogdetRe(sd: number): number;
+  /** b := Λ u block by block (u, b of length q in layout order). */
+  systemLambdaU(sd: number, u: number, b: number): void;
+}
+
+/**
+ * Penalised iteratively reweighted least squares to convergence, entirely in the backend: the
+ * PIRLS descriptor `pd` (fields in assembly/descriptor.ts) names the two systems, the family,
+ * the resident buffers and the state. `joint` 1 updates u and β, 0 only u (β fixed);
+ * `fromData` 1 starts from the family's initial μ already in the μ and η buffers. Returns a
+ * PIRLS status code (assembly/descriptor.ts).
+ */
+export interface PirlsKernels {
+  pirlsRun(pd: number, joint: number, fromData: number): number;
+}
+
 /** Every kernel a backend provides. */
 export interface Kernels
   extends DenseKernels,
     BlockKernels,
     CrossprodKernels,
     PredictorKernels,
-    GlmKernels {}
+    GlmKernels,
+    SystemKernels,
+    PirlsKernels {}
+
+/** The kernels below the whole-system level (what the system and PIRLS kernels are built on). */
+export type BaseKernels = Omit<Kernels, keyof SystemKernels | keyof PirlsKernels>;
 
 /** A loaded backend: its name, its memory and its kernels. */
 export interface Backend {

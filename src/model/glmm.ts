@@ -105,7 +105,7 @@ function scaleFamilyAicExcess(m: GlmmModel, pdev: number): number {
 function devianceAtThetaBeta(m: GlmmModel, theta: readonly number[], beta: Float64Array): number {
   setThetaBoth(m.st, theta);
   m.st.beta = Float64Array.from(beta);
-  const pdev = pirls(m.st, theta, false);
+  const pdev = pirls(m.st, false);
   return m.nAGQ > 1 ? agqDeviance(m, theta) - 2 * m.saturated : laplaceDeviance(m, pdev);
 }
 
@@ -136,7 +136,7 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
     const d = guarded(
       () => {
         setThetaBoth(st, theta);
-        const pdev = pirls(st, theta, true, fresh);
+        const pdev = pirls(st, true, fresh);
         fresh = false;
         return laplaceDeviance(m, pdev);
       },
@@ -150,7 +150,7 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
   };
   // The very first PIRLS must succeed from the data: a failure there is the user's problem.
   setThetaBoth(st, re.start);
-  pirls(st, re.start, true, true);
+  pirls(st, true, true);
   fresh = false;
   // When stage 2 follows, stage 1 only provides its starting point and need not be precise.
   const rhoend1 = m.nAGQ === 0 ? 2e-7 : 1e-3;
@@ -331,5 +331,5 @@ function setThetaBoth(st: PirlsState, theta: readonly number[]): void {
 /** The nAGQ = 0 objective at θ (β inside PIRLS, warm start). */
 function stage1Objective(m: GlmmModel, theta: readonly number[]): number {
   setThetaBoth(m.st, theta);
-  return laplaceDeviance(m, pirls(m.st, theta, true));
+  return laplaceDeviance(m, pirls(m.st, true));
 }

@@ -1,19 +1,22 @@
 /**
- * Penalised iteratively reweighted least squares over buffers resident in the backend heap.
- * Every pass over the n observations is a kernel (linear predictor, family/link update,
- * deviance, cross-products); TypeScript only sequences them and holds the q- and p-sized state.
+ * Penalised iteratively reweighted least squares, run by one backend kernel (`pirlsRun`, in
+ * AssemblyScript for the wasm backend and TypeScript for the js one) over buffers resident in
+ * the backend heap: linear predictor, μ and deviance, working weights and response, the
+ * penalised update through the blocked Cholesky, step halving and the convergence test. This
+ * module owns the buffers and the PIRLS descriptor (assembly/descriptor.ts) and turns the
+ * kernel's status into errors.
  *
  * Two modes, as lme4: `joint` updates u and β together (nAGQ = 0 and the first stage of every
- * fit); otherwise β is held fixed and only u moves (Laplace and quadrature objectives).
+ * fit) in the system with the X columns; otherwise β is held fixed and only u moves
+ * (Laplace and quadrature objectives), in the system without them.
  */
-import type { Backend } from '../backend/kernels';
+import * as D from '../../assembly/descriptor';
 import { FitError } from '../errors';
 import type { Family } from './family';
 import type { GlmmResponse } from './glmmdata';
-import { sphericalToBInto } from '../results/ranef';
-import { solveUBeta, updateCrossprod, updateL, type MixedSystem } from './system';
+import { updateCrossprod, updateL, type MixedSystem } from './system';
 
-/** Heap offsets of the per-observation GLMM buffers. */
+/** Heap offsets of the GLMM buffers (f64 unless noted). */
 export interface GlmmOffsets {
   y: number;
   priorWt: number;
@@ -25,9 +28,17 @@ export interface GlmmOffsets {
   mu: number;
   /** Per-observation scratch (deviance residuals). */
   scratch: number;
-  /** b = Λu in layout order (q), and β (p). */
+  /** b = Λu in layout order (q). */
   b: number;
+  /** Current and candidate u (q) and β (p) of the PIRLS kernel. */
+  u: number;
+  uNew: number;
   beta: number;
+  betaNew: number;
+  /** f64 record [nbTheta, tol, pdev]. */
+  reals: number;
+  /** i32 offset of the PIRLS descriptor. */
+  desc: number;
 }
 
 export interface PirlsState {
@@ -42,14 +53,14 @@ export interface PirlsState {
   p: number;
   q: number;
   off: GlmmOffsets;
-  /** Current spherical random effects and fixed effects. */
+  /** Current spherical random effects and fixed effects (copied to and from the heap). */
   u: Float64Array;
   beta: Float64Array;
   /** Convergence tolerance on the largest PIRLS step in u and β, relative to max(1, |value|). */
   tol: number;
 }
 
-/** Copies the response, weights and offset into the heap (once per fit). */
+/** Copies the response, weights and offset into the heap and writes the PIRLS descriptor. */
 export function createPirlsState(
   sys: MixedSystem,
   sysU: MixedSystem,
@@ -67,12 +78,41 @@ export function createPirlsState(
     mu: h.allocF64(n),
     scratch: h.allocF64(n),
     b: h.allocF64(Math.max(1, q)),
+    u: h.allocF64(Math.max(1, q)),
+    uNew: h.allocF64(Math.max(1, q)),
     beta: h.allocF64(Math.max(1, p)),
+    betaNew: h.allocF64(Math.max(1, p)),
+    reals: h.allocF64(D.PIRLS_REAL_FIELDS),
+    desc: h.allocI32(D.PIRLS_FIELDS),
   };
   const f = h.f64;
   f.set(resp.y, off.y);
   f.set(resp.priorWt, off.priorWt);
   if (resp.offset) f.set(resp.offset, off.offset);
+  f[off.reals + D.PIRLS_REAL_NB_THETA] = nbTheta(fam);
+  const fields: [number, number][] = [
+    [D.PIRLS_SYS_JOINT, sys.desc],
+    [D.PIRLS_SYS_U, sysU.desc],
+    [D.PIRLS_FAMILY, fam.code],
+    [D.PIRLS_LINK, fam.link.code],
+    [D.PIRLS_Y, off.y],
+    [D.PIRLS_PRIOR_WT, off.priorWt],
+    [D.PIRLS_OFFSET, off.offset],
+    [D.PIRLS_FIXED, off.fixed],
+    [D.PIRLS_ETA, off.eta],
+    [D.PIRLS_MU, off.mu],
+    [D.PIRLS_U, off.u],
+    [D.PIRLS_U_NEW, off.uNew],
+    [D.PIRLS_BETA, off.beta],
+    [D.PIRLS_BETA_NEW, off.betaNew],
+    [D.PIRLS_B, off.b],
+    [D.PIRLS_Q, q],
+    [D.PIRLS_P, p],
+    [D.PIRLS_MAX_ITER, 100],
+    [D.PIRLS_REALS, off.reals],
+  ];
+  const i32 = h.i32;
+  for (const [field, value] of fields) i32[off.desc + field] = value;
   return {
     sys,
     sysU,
@@ -88,10 +128,6 @@ export function createPirlsState(
   };
 }
 
-function kernels(st: PirlsState): Backend['kernels'] {
-  return st.sys.backend.kernels;
-}
-
 /** R's family$initialize: mu from the data, eta = g(mu); u = 0. The start of the first PIRLS. */
 export function initializeFromData(st: PirlsState): void {
   const f = st.sys.backend.heap.f64;
@@ -105,56 +141,19 @@ export function initializeFromData(st: PirlsState): void {
   st.beta.fill(0);
 }
 
-/** offset + Xβ into `fixed`. */
-function setFixed(st: PirlsState, beta: Float64Array): void {
-  const { sys, off, n, p } = st;
-  sys.backend.heap.f64.set(beta, off.beta);
-  kernels(st).fixedPredictor(n, p, sys.off.x, off.beta, off.offset, off.fixed);
-}
-
-/** η, μ and the penalised deviance for (u, β): Σ devResid + |u|². Uses `fixed` as set. */
-function penalisedDeviance(st: PirlsState, theta: ArrayLike<number>, u: Float64Array): number {
-  const { sys, off, n, fam } = st;
-  const k = kernels(st);
-  const lay = sys.lay;
-  sphericalToBInto(lay, theta, u, sys.backend.heap.f64, off.b);
-  const q1 = lay.first.nl * lay.first.v;
-  const sumVt = lay.tailBlocks.reduce((s, b) => s + b.v, 0);
-  k.addRandomEffects(
-    n,
-    lay.first.v,
-    sys.off.refs1,
-    sys.off.z1,
-    lay.tailBlocks.length,
-    sys.off.tailRow,
-    sys.off.tailV,
-    sys.off.zTail,
-    sumVt,
-    off.b,
-    off.b + q1,
-    off.fixed,
-    off.eta,
-  );
-  let uu = 0;
-  for (let j = 0; j < u.length; j++) uu += u[j] * u[j];
-  return (
-    k.glmMuDevSum(fam.code, fam.link.code, n, off.y, off.eta, off.mu, off.priorWt, nbTheta(fam)) +
-    uu
-  );
-}
-
 export function nbTheta(fam: Family): number {
   return Number.isNaN(fam.theta) ? 0 : fam.theta;
 }
 
 /**
  * Working weights and response at the current η into the (shared) w and y; recomputes the
- * cross-products and refactors L of the joint system or of the u-only one.
+ * cross-products and refactors L of the joint system (for R_X at the current mode) or of the
+ * u-only one.
  */
 export function reweight(st: PirlsState, joint: boolean): void {
   const { off, n, fam } = st;
   const sys = joint ? st.sys : st.sysU;
-  kernels(st).glmWorkingWeightsResid(
+  sys.backend.kernels.glmWorkingWeightsResid(
     fam.code,
     fam.link.code,
     n,
@@ -169,86 +168,44 @@ export function reweight(st: PirlsState, joint: boolean): void {
   );
   updateCrossprod(sys, true);
   st.factored = sys;
-  const status = updateL(sys);
-  if (status !== 0) {
-    throw new FitError(
-      'PIRLS: the penalised weighted system is not positive definite; try nAGQ: 0 or rescaling the predictors',
-    );
-  }
+  if (updateL(sys) !== 0) throw notPositiveDefinite();
+}
+
+function notPositiveDefinite(): FitError {
+  return new FitError(
+    'PIRLS: the penalised weighted system is not positive definite; try nAGQ: 0 or rescaling the predictors',
+  );
 }
 
 /**
- * Runs PIRLS to convergence at θ (T must already be set). With `fromData`, starts from the
- * family's initial μ (no valid u, β yet); otherwise from the state's current u and β.
- * Leaves L factored at the converged weights and returns the penalised deviance.
+ * Runs PIRLS to convergence at the θ set in both systems. With `fromData`, starts from the
+ * family's initial μ (no valid u, β yet); otherwise from the state's current u and β. Leaves
+ * L factored at the (converged) weights and η, μ at the mode; returns the penalised deviance.
  */
-export function pirls(
-  st: PirlsState,
-  theta: ArrayLike<number>,
-  joint: boolean,
-  fromData = false,
-): number {
-  let u = st.u;
-  let beta = st.beta;
-  let pdevOld = Infinity;
-  if (!fromData) {
-    setFixed(st, beta);
-    pdevOld = penalisedDeviance(st, theta, u);
-  }
-  let converged = false;
-  for (let iter = 0; iter < 100 && !converged; iter++) {
-    reweight(st, joint);
-    const sol = solveUBeta(st.factored, !joint);
-    let uNew = sol.u;
-    let betaNew = joint ? sol.beta : beta;
-    if (joint) setFixed(st, betaNew);
-    let pdev = penalisedDeviance(st, theta, uNew);
-    // Step halving while the penalised deviance goes up (lme4: at most 10 halvings). Increases
-    // at the rounding level of pdev are not increases: near the mode pdev is flat, and halving
-    // a good Newton step there would leave u short of the mode.
-    const slack = 1e-11 * Math.abs(pdevOld);
-    for (let k = 0; k < 10 && !(pdev <= pdevOld + slack); k++) {
-      uNew = mid(u, uNew);
-      if (joint) {
-        betaNew = mid(beta, betaNew);
-        setFixed(st, betaNew);
-      }
-      pdev = penalisedDeviance(st, theta, uNew);
-    }
-    if (!(pdev <= pdevOld + slack)) {
+export function pirls(st: PirlsState, joint: boolean, fromData = false): number {
+  const { off, sys } = st;
+  const h = sys.backend.heap;
+  h.f64.set(st.u, off.u);
+  h.f64.set(st.beta, off.beta);
+  h.f64[off.reals + D.PIRLS_REAL_TOL] = st.tol;
+  const status = sys.backend.kernels.pirlsRun(off.desc, joint ? 1 : 0, fromData ? 1 : 0);
+  const f = h.f64;
+  st.factored = h.i32[off.desc + D.PIRLS_OUT_FACTORED] === 1 ? st.sys : st.sysU;
+  switch (status) {
+    case D.PIRLS_OK:
+      break;
+    case D.PIRLS_NOT_PD:
+      throw notPositiveDefinite();
+    case D.PIRLS_STEP_FAILED:
       throw new FitError(
         'PIRLS step failed to reduce the penalised deviance; try nAGQ: 0 or rescaling the predictors',
       );
-    }
-    converged ||= maxStep(u, uNew) + maxStep(beta, betaNew) <= st.tol;
-    u = uNew;
-    beta = betaNew;
-    pdevOld = pdev;
+    default:
+      throw new FitError(
+        'PIRLS did not converge in 100 iterations; try nAGQ: 0 or rescaling the predictors',
+      );
   }
-  if (!converged) {
-    throw new FitError(
-      'PIRLS did not converge in 100 iterations; try nAGQ: 0 or rescaling the predictors',
-    );
-  }
-  st.u = u;
-  st.beta = Float64Array.from(beta);
-  // η and μ are those of the accepted iterate. L was factored at the weights of the iterate
-  // before it, which differs by less than the convergence tolerance — close enough for the
-  // Laplace log-determinant (and smooth enough for finite-difference Hessians), so no
-  // refactorization here.
-  return pdevOld;
-}
-
-/** Largest |b - a| relative to max(1, |b|). */
-function maxStep(a: Float64Array, b: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++)
-    m = Math.max(m, Math.abs(b[i] - a[i]) / Math.max(1, Math.abs(b[i])));
-  return m;
-}
-
-function mid(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = (a[i] + b[i]) / 2;
-  return out;
+  st.u = Float64Array.from(f.subarray(off.u, off.u + st.q));
+  st.beta = Float64Array.from(f.subarray(off.beta, off.beta + st.p));
+  return f[off.reals + D.PIRLS_REAL_PDEV];
 }

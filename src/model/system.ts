@@ -5,6 +5,7 @@
  * Recipe for one θ: `setTheta` writes T, `updateL` factors Λᵀ A Λ + I, after which
  * log-determinants, the penalised residual sum of squares and the solution can be read off L.
  */
+import * as D from '../../assembly/descriptor';
 import type { Backend } from '../backend/kernels';
 import type { BlockLayout } from './layout';
 import { fillT, type ReStructure } from './reblocks';
@@ -52,6 +53,8 @@ export interface MixedSystem {
   off: SystemOffsets;
   /** Sizes of the arrays at each offset. */
   sizes: { a11: number; a21: number; a22: number };
+  /** i32 offset of the system descriptor (assembly/descriptor.ts) that the kernels read. */
+  desc: number;
 }
 
 /** The per-observation arrays of a system (see CrossprodKernels), resident for the whole fit. */
@@ -117,7 +120,59 @@ export function allocateSystem(
     i32[off.rowStart + r] = lay.rowStart[r];
     i32[off.rowV + r] = k < 0 ? 1 : tailBlocks[k].v;
   }
-  return { backend, re, lay, off, sizes };
+  return { backend, re, lay, off, sizes, desc: writeDescriptor(backend, lay, off) };
+}
+
+/** The system descriptor: dimensions and offsets in one i32 record (assembly/descriptor.ts). */
+function writeDescriptor(backend: Backend, lay: BlockLayout, off: SystemOffsets): number {
+  const h = backend.heap;
+  const blocks = [lay.first, ...lay.tailBlocks];
+  const desc = h.allocI32(D.SYS_FIELDS);
+  const info = h.allocI32(4 * blocks.length);
+  const i32 = h.i32;
+  const q1 = lay.first.nl * lay.first.v;
+  blocks.forEach((b, k) => {
+    i32.set([b.nl, b.v, off.tm[k], k === 0 ? 0 : q1 + lay.tailStart[k - 1]], info + 4 * k);
+  });
+  const fields: [number, number][] = [
+    [D.SYS_N, lay.n],
+    [D.SYS_V1, lay.first.v],
+    [D.SYS_NL1, lay.first.nl],
+    [D.SYS_NTAIL, lay.tailBlocks.length],
+    [D.SYS_SUMVT, lay.tailBlocks.reduce((s, b) => s + b.v, 0)],
+    [D.SYS_P, lay.p],
+    [D.SYS_T, lay.t],
+    [D.SYS_QT, lay.qt],
+    [D.SYS_DENSE_L21, lay.denseL21 ? 1 : 0],
+    [D.SYS_REFS1, off.refs1],
+    [D.SYS_Z1, off.z1],
+    [D.SYS_TAIL_ROW, off.tailRow],
+    [D.SYS_TAIL_POS, off.tailPos],
+    [D.SYS_TAIL_V, off.tailV],
+    [D.SYS_Z_TAIL, off.zTail],
+    [D.SYS_X, off.x],
+    [D.SYS_Y, off.y],
+    [D.SYS_W, off.w],
+    [D.SYS_ROW_PTR, off.rowPtr],
+    [D.SYS_ROW_IDX, off.rowIdx],
+    [D.SYS_ROW_T, off.rowT],
+    [D.SYS_ROW_START, off.rowStart],
+    [D.SYS_ROW_V, off.rowV],
+    [D.SYS_A11, off.a11],
+    [D.SYS_L11, off.l11],
+    [D.SYS_A21, off.a21],
+    [D.SYS_L21, off.l21],
+    [D.SYS_A22, off.a22],
+    [D.SYS_L22, off.l22],
+    [D.SYS_X1, off.x1],
+    [D.SYS_X2, off.x2],
+    [D.SYS_SCRATCH_I32, off.scratchI32],
+    [D.SYS_SCRATCH_F64, off.scratchF64],
+    [D.SYS_NBLOCKS, blocks.length],
+    [D.SYS_BLOCKS, info],
+  ];
+  for (const [field, value] of fields) i32[desc + field] = value;
+  return desc;
 }
 
 /** Copies the random-effects indices and values and X into the heap; allocates y and w. */
@@ -159,32 +214,7 @@ function copyObservations(
  * (`off.y`) and, when `weighted`, its weights (`off.w`). One pass over the observations.
  */
 export function updateCrossprod(sys: MixedSystem, weighted: boolean): MixedSystem {
-  const { off, lay } = sys;
-  const sumVt = lay.tailBlocks.reduce((s, b) => s + b.v, 0);
-  sys.backend.kernels.accumulateCrossprod(
-    lay.n,
-    lay.first.v,
-    off.refs1,
-    off.z1,
-    lay.tailBlocks.length,
-    off.tailRow,
-    off.tailPos,
-    off.tailV,
-    off.zTail,
-    sumVt,
-    lay.p,
-    off.x,
-    off.y,
-    weighted ? off.w : -1,
-    lay.first.nl,
-    off.rowPtr,
-    lay.t,
-    off.a11,
-    off.a21,
-    off.a22,
-    off.scratchI32,
-    off.scratchF64,
-  );
+  sys.backend.kernels.systemCrossprod(sys.desc, weighted ? 1 : 0);
   return sys;
 }
 
@@ -201,36 +231,12 @@ export function setTheta(sys: MixedSystem, theta: ArrayLike<number>): MixedSyste
  * Returns 0 on success, else a positive code (the factor is then unusable).
  */
 export function updateL(sys: MixedSystem): number {
-  const { off, lay, sizes } = sys;
-  const k = sys.backend.kernels;
-  const f = sys.backend.heap.f64;
-  const { first, t } = lay;
-  const nl = first.nl;
-  const v1 = first.v;
-  const status = k.inflateDiagBlocks(nl, v1, off.a11, off.l11, off.tm[0]);
-  if (status !== 0) return status;
-  f.copyWithin(off.l21, off.a21, off.a21 + sizes.a21);
-  k.scaleTailRows(nl, v1, off.rowPtr, off.rowIdx, off.l21, off.rowT, off.rowStart, off.rowV);
-  k.rightScaleSolve(nl, v1, off.rowPtr, off.l21, off.tm[0], off.l11);
-  f.copyWithin(off.l22, off.a22, off.a22 + sizes.a22);
-  k.scaleInflateTail(t, off.l22, off.rowT, off.rowStart, off.rowV);
-  if (lay.denseL21) {
-    // Every level touches every tail row: L21 is a dense t × q1 matrix, so use the dense syrk.
-    k.syrkLower(t, nl * v1, -1, off.l21, t, 1, off.l22, t);
-  } else {
-    k.sparseSyrkSub(nl, v1, off.rowPtr, off.rowIdx, off.l21, off.l22, t);
-  }
-  return k.potrf(t, off.l22, t);
+  return sys.backend.kernels.systemFactor(sys.desc);
 }
 
 /** log det(L_θ)² over the random-effects part: 2 Σ log diag(L11, L22[re]). */
 export function logdetRe(sys: MixedSystem): number {
-  const { off, lay } = sys;
-  const k = sys.backend.kernels;
-  return (
-    2 *
-    (k.sumLogDiagBlocks(lay.first.nl, lay.first.v, off.l11) + k.sumLogDiag(lay.qt, off.l22, lay.t))
-  );
+  return 2 * sys.backend.kernels.systemLogdetRe(sys.desc);
 }
 
 /** log det(R_X)²: 2 Σ log diag of the fixed-effects block of L. */
@@ -257,15 +263,9 @@ export function solveUBeta(
   fixedBeta = false,
 ): { u: Float64Array; beta: Float64Array } {
   const { off, lay } = sys;
-  const k = sys.backend.kernels;
-  const { first, t, qt, p } = lay;
-  let f = sys.backend.heap.f64;
-  for (let j = 0; j < t - 1; j++) {
-    f[off.x2 + j] = fixedBeta && j >= qt ? 0 : f[off.l22 + (t - 1) + j * t];
-  }
-  k.trsvLowerTrans(fixedBeta ? qt : t - 1, off.l22, t, off.x2);
-  k.solveFirstBlock(first.nl, first.v, off.rowPtr, off.rowIdx, off.l11, off.l21, off.x2, off.x1);
-  f = sys.backend.heap.f64;
+  const { first, qt, p } = lay;
+  sys.backend.kernels.systemSolve(sys.desc, fixedBeta ? 1 : 0);
+  const f = sys.backend.heap.f64;
   const q1 = first.nl * first.v;
   const u = new Float64Array(q1 + qt);
   u.set(f.subarray(off.x1, off.x1 + q1), 0);

@@ -1,4 +1,6 @@
-import type { DenseKernels, Heap, Kernels } from '../kernels';
+import type { BaseKernels, DenseKernels, Heap, Kernels } from '../kernels';
+import { makeJsPirlsKernel } from './pirls';
+import { makeJsSystemKernels } from './system';
 import { makeJsBlockKernels } from './blocks';
 import { makeJsCrossprodKernels } from './crossprod';
 import * as d from './dense';
@@ -28,11 +30,13 @@ export function createJsDenseKernels(heap: Heap): DenseKernels {
 
 /** Every kernel of the pure TypeScript backend, over `heap` (any Heap, including a WASM one). */
 export function createJsKernels(heap: Heap): Kernels {
-  return {
+  const base: BaseKernels = {
     ...createJsDenseKernels(heap),
     ...makeJsBlockKernels(heap),
     ...makeJsCrossprodKernels(heap),
     ...makeJsPredictorKernels(heap),
     ...makeJsGlmKernels(heap),
   };
+  const withSystem = { ...base, ...makeJsSystemKernels(heap, base) };
+  return { ...withSystem, ...makeJsPirlsKernel(heap, withSystem) };
 }

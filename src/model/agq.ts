@@ -6,10 +6,9 @@
 import type { GlmmModel } from './glmm';
 import { ghRule } from './ghq';
 import { nbTheta } from './pirls';
-import { sphericalToBInto } from '../results/ranef';
 import { logdetRe } from './system';
 
-export function agqDeviance(m: GlmmModel, theta: readonly number[]): number {
+export function agqDeviance(m: GlmmModel): number {
   const { st, fam, nAGQ } = m;
   const { sys, off, n } = st;
   const lay = sys.lay;
@@ -26,8 +25,8 @@ export function agqDeviance(m: GlmmModel, theta: readonly number[]): number {
 
   /** Per-group Σ devResid + u² at spherical effects u. */
   const groupDeviance = (u: Float64Array): Float64Array => {
-    f = sys.backend.heap.f64;
-    sphericalToBInto(lay, theta, u, f, off.b);
+    sys.backend.heap.f64.set(u, off.uNew);
+    k.systemLambdaU(sys.desc, off.uNew, off.b);
     k.addRandomEffects(
       n,
       1,

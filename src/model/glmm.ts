@@ -106,7 +106,7 @@ function devianceAtThetaBeta(m: GlmmModel, theta: readonly number[], beta: Float
   setThetaBoth(m.st, theta);
   m.st.beta = Float64Array.from(beta);
   const pdev = pirls(m.st, false);
-  return m.nAGQ > 1 ? agqDeviance(m, theta) - 2 * m.saturated : laplaceDeviance(m, pdev);
+  return m.nAGQ > 1 ? agqDeviance(m) - 2 * m.saturated : laplaceDeviance(m, pdev);
 }
 
 /** Runs f, turning a PIRLS failure into +Infinity so the optimizer backs off. */

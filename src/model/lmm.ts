@@ -96,7 +96,7 @@ export function fitLmm(frame: ModelFrame, backend: Backend, settings: LmmSetting
       return d;
     },
     re.start,
-    { lower: re.lower, upper: re.lower.map(() => Infinity), rhobeg: 0.2, rhoend: 2e-7 },
+    { lower: re.lower, upper: re.lower.map(() => Infinity), rhobeg: 0.2, rhoend: 1e-5 },
   );
   const t2 = performance.now();
   const theta = opt.x;

@@ -10,20 +10,7 @@ export function sphericalToB(
   u: Float64Array,
 ): Float64Array {
   const b = new Float64Array(u.length);
-  sphericalToBInto(lay, theta, u, b, 0);
-  return b;
-}
-
-/** b = Λ u written into `out` starting at `start`. */
-export function sphericalToBInto(
-  lay: BlockLayout,
-  theta: ArrayLike<number>,
-  u: Float64Array,
-  b: Float64Array,
-  start: number,
-): void {
-  let off = start;
-  let uOff = 0;
+  let off = 0;
   for (const blk of [lay.first, ...lay.tailBlocks]) {
     const v = blk.v;
     const tm = new Float64Array(v * v);
@@ -31,13 +18,13 @@ export function sphericalToBInto(
     for (let m = 0; m < blk.nl; m++) {
       for (let a = 0; a < v; a++) {
         let s = 0;
-        for (let c = 0; c <= a; c++) s += tm[a + c * v] * u[uOff + m * v + c];
+        for (let c = 0; c <= a; c++) s += tm[a + c * v] * u[off + m * v + c];
         b[off + m * v + a] = s;
       }
     }
     off += blk.nl * v;
-    uOff += blk.nl * v;
   }
+  return b;
 }
 
 /**

@@ -94,7 +94,7 @@ export function laplaceDeviance(m: GlmmModel, pdev: number): number {
 function scaleFamilyAicExcess(m: GlmmModel, pdev: number): number {
   const { st, resp, fam } = m;
   const f = st.sys.backend.heap.f64;
-  const mu = f.slice(st.off.mu, st.off.mu + st.n);
+  const mu = f.subarray(st.off.mu, st.off.mu + st.n); // a view of μ in the heap, no copy
   let uu = 0;
   for (const v of st.u) uu += v * v;
   const dev = pdev - uu;

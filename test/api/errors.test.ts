@@ -9,6 +9,7 @@ import { lmerSync } from '../../src/api/lmer';
 import type { DataInput } from '../../src/data/types';
 import {
   DataError,
+  FitError,
   FormulaSyntaxError,
   GlmmError,
   ModelSpecError,
@@ -419,5 +420,19 @@ describe('every reference case gives finite estimates', () => {
         expect(fit.fitted.every((f) => Number.isFinite(f))).toBe(true);
       });
     }
+  }
+});
+
+describe('a PIRLS failure is a FitError that suggests a way out', () => {
+  // Poisson with an identity link: the first least-squares step drives some means negative.
+  const x = Array.from({ length: 40 }, (_, i) => i % 10);
+  const data = { y: x.map((v) => (v < 5 ? 0 : 30)), x, g: x.map((_, i) => `g${i % 4}`) };
+  for (const backend of backends) {
+    it(backend, () => {
+      const fit = () =>
+        glmerSync('y ~ x + (1 | g)', data, { family: 'poisson', link: 'identity', backend });
+      expect(fit).toThrow(FitError);
+      expect(fit).toThrow(/nAGQ: 0 or rescaling the predictors/);
+    });
   }
 });

@@ -44,11 +44,16 @@ export interface ReStructure {
   start: number[];
 }
 
-/** Terms in lme4's order: decreasing number of levels, ties in formula order. */
+/**
+ * Terms in lme4's order (mkReTrms): kept as written when their numbers of levels never increase;
+ * otherwise `rev(order(nl))`, i.e. decreasing number of levels with ties in REVERSE formula
+ * order (so `(x || g) + (1 | h)` with more levels in h gives h, then g's x, then g's intercept).
+ */
 function lme4TermOrder(terms: readonly RandomTermSpec[]): number[] {
-  return terms
-    .map((_, i) => i)
-    .sort((a, b) => terms[b].levels.length - terms[a].levels.length || a - b);
+  const nl = terms.map((t) => t.levels.length);
+  const idx = terms.map((_, i) => i);
+  if (!nl.some((v, i) => i > 0 && v > nl[i - 1])) return idx;
+  return idx.sort((a, b) => nl[a] - nl[b] || a - b).reverse();
 }
 
 /** Builds blocks from the formula's random terms. */

@@ -250,6 +250,18 @@ export interface GlmKernels {
     wt: number,
     nbTheta: number,
   ): number;
+  /**
+   * Per-group sums for adaptive quadrature: out[g] := Σ values[i] over the i with group[i] = g
+   * (group: i32 level indices), plus extra[g]² (extra -1: none). out has nGroups values.
+   */
+  groupSums(
+    n: number,
+    values: number,
+    group: number,
+    nGroups: number,
+    out: number,
+    extra: number,
+  ): void;
   /** out := base + X β for row-major n×p X (base -1: none). */
   fixedPredictor(n: number, p: number, x: number, beta: number, base: number, out: number): void;
 }

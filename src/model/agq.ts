@@ -4,7 +4,7 @@
  * Returns lme4's AGQ deviance (deviance residuals, so without the saturated log-likelihood).
  */
 import type { GlmmModel } from './glmm';
-import { ghRule } from './ghq';
+import { agqAccumulate, agqPenalty, ghRule } from './ghq';
 import { nbTheta } from './pirls';
 import { logdetRe } from './system';
 
@@ -15,15 +15,14 @@ export function agqDeviance(m: GlmmModel): number {
   const k = sys.backend.kernels;
   const blk = lay.first;
   const nl = blk.nl;
-  const refs = blk.refs;
   const rule = ghRule(nAGQ);
   const u0 = st.u;
-  let f = sys.backend.heap.f64;
+  const f = sys.backend.heap.f64;
   const sd = new Float64Array(nl);
   for (let j = 0; j < nl; j++) sd[j] = 1 / f[st.factored.off.l11 + j];
   const ldL2 = logdetRe(st.factored);
 
-  /** Per-group Σ devResid + u² at spherical effects u. */
+  /** Per-group Σ devResid + u² at spherical effects u (η and μ are left at u). */
   const groupDeviance = (u: Float64Array): Float64Array => {
     sys.backend.heap.f64.set(u, off.uNew);
     k.systemLambdaU(sys.desc, off.uNew, off.b);
@@ -44,11 +43,9 @@ export function agqDeviance(m: GlmmModel): number {
     );
     k.glmLinkinv(fam.link.code, n, off.eta, off.mu);
     k.glmDevResid(fam.code, n, off.y, off.mu, off.priorWt, off.scratch, nbTheta(fam));
-    f = sys.backend.heap.f64;
-    const out = new Float64Array(nl);
-    for (let j = 0; j < nl; j++) out[j] = u[j] * u[j];
-    for (let i = 0; i < n; i++) out[refs[i]] += f[off.scratch + i];
-    return out;
+    k.groupSums(n, off.scratch, sys.off.refs1, nl, off.groupDev, off.uNew);
+    const f = sys.backend.heap.f64;
+    return f.slice(off.groupDev, off.groupDev + nl);
   };
 
   const devc0 = groupDeviance(u0);
@@ -56,17 +53,13 @@ export function agqDeviance(m: GlmmModel): number {
   const uk = new Float64Array(nl);
   for (let node = 0; node < rule.k; node++) {
     const z = rule.z[node];
-    const w = rule.w[node];
     if (z === 0) {
-      for (let j = 0; j < nl; j++) mult[j] += w;
+      for (let j = 0; j < nl; j++) mult[j] += rule.w[node];
       continue;
     }
     for (let j = 0; j < nl; j++) uk[j] = u0[j] + z * sd[j];
-    const devc = groupDeviance(uk);
-    for (let j = 0; j < nl; j++) mult[j] += w * Math.exp(-0.5 * (devc[j] - devc0[j]) + 0.5 * z * z);
+    agqAccumulate(nl, groupDeviance(uk), devc0, rule.logFactor[node], mult);
   }
   groupDeviance(u0); // leave η and μ at the mode
-  let dev = ldL2;
-  for (let j = 0; j < nl; j++) dev += devc0[j] - 2 * Math.log(mult[j]);
-  return dev;
+  return devc0.reduce((s, v) => s + v, 0) + ldL2 + agqPenalty(nl, mult);
 }

@@ -30,6 +30,8 @@ export interface GlmmOffsets {
   scratch: number;
   /** b = Λu in layout order (q). */
   b: number;
+  /** Per-group sums for adaptive quadrature (q: one per level of the single scalar term). */
+  groupDev: number;
   /** Current and candidate u (q) and β (p) of the PIRLS kernel. */
   u: number;
   uNew: number;
@@ -78,6 +80,7 @@ export function createPirlsState(
     mu: h.allocF64(n),
     scratch: h.allocF64(n),
     b: h.allocF64(Math.max(1, q)),
+    groupDev: h.allocF64(Math.max(1, q)),
     u: h.allocF64(Math.max(1, q)),
     uNew: h.allocF64(Math.max(1, q)),
     beta: h.allocF64(Math.max(1, p)),

@@ -82,3 +82,35 @@ describe('pirlsRun and the system kernels agree across backends', () => {
     });
   }
 });
+
+describe('groupSums agrees across backends', () => {
+  it('with and without the squared extra term', () => {
+    const r = uniform(3);
+    const n = 257;
+    const nGroups = 13;
+    const values = Float64Array.from({ length: n }, () => r() * 4 - 2);
+    const group = Int32Array.from({ length: n }, () => Math.floor(r() * nGroups));
+    const extra = Float64Array.from({ length: nGroups }, () => r() - 0.5);
+    const sums = backends.map(([, make]) => {
+      const b = make();
+      const v = b.heap.allocF64(n);
+      const g = b.heap.allocI32(n);
+      const e = b.heap.allocF64(nGroups);
+      const out = b.heap.allocF64(nGroups);
+      b.heap.f64.set(values, v);
+      b.heap.i32.set(group, g);
+      b.heap.f64.set(extra, e);
+      b.kernels.groupSums(n, v, g, nGroups, out, e);
+      const withExtra = Array.from(b.heap.f64.subarray(out, out + nGroups));
+      b.kernels.groupSums(n, v, g, nGroups, out, -1);
+      return [withExtra, Array.from(b.heap.f64.subarray(out, out + nGroups))];
+    });
+    const direct = Array.from({ length: nGroups }, (_, k) =>
+      values.reduce((s, x, i) => (group[i] === k ? s + x : s), 0),
+    );
+    for (const [withExtra, plain] of sums) {
+      plain.forEach((x, k) => expect(x).toBeCloseTo(direct[k], 12));
+      withExtra.forEach((x, k) => expect(x).toBeCloseTo(direct[k] + extra[k] ** 2, 12));
+    }
+  });
+});

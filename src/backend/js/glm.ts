@@ -1,5 +1,6 @@
 /** Pure-TypeScript GLM kernels (contract: GlmKernels in ../kernels.ts) over src/model/family.ts. */
 import { FamilyCode, makeFamily, type Family, type FamilyKind } from '../../model/family';
+import { groupSums } from '../../model/ghq';
 import { LinkCode, linkFromCode } from '../../model/links';
 import type { GlmKernels, Heap } from '../kernels';
 
@@ -71,6 +72,17 @@ export function makeJsGlmKernels(heap: Heap): GlmKernels {
       let s = 0;
       for (let i = 0; i < n; i++) s += d(f[y + i], f[mu + i], f[wt + i]);
       return s;
+    },
+    groupSums(n, values, group, nGroups, out, extra) {
+      const f = heap.f64;
+      groupSums(
+        n,
+        f.subarray(values, values + n),
+        heap.i32.subarray(group, group + n),
+        nGroups,
+        f.subarray(out, out + nGroups),
+        extra < 0 ? null : f.subarray(extra, extra + nGroups),
+      );
     },
     fixedPredictor(n, p, x, beta, base, out) {
       const f = heap.f64;

@@ -11,4 +11,13 @@ export type WasmExports = Kernels & {
   readonly memory: WebAssembly.Memory;
   /** First free byte above the module's static data, 16-byte aligned. */
   heapBase(): number;
+  /** `groupSums` of the contract under its AssemblyScript name (assembly/ghq.ts). */
+  agqGroupSums(
+    n: number,
+    values: number,
+    group: number,
+    nGroups: number,
+    out: number,
+    extra: number,
+  ): void;
 };

@@ -145,6 +145,8 @@ export function createWasmModelKernels(ex: WasmExports): Omit<Kernels, keyof Den
     systemLogdetRe: (sd) => ex.systemLogdetRe(sd * 4),
     systemLambdaU: (sd, u, b) => ex.systemLambdaU(sd * 4, u * 8, b * 8),
     pirlsRun: (pd, joint, fromData) => ex.pirlsRun(pd * 4, joint, fromData),
+    groupSums: (n, values, group, nGroups, out, extra) =>
+      ex.agqGroupSums(n, values * 8, group * 4, nGroups, out * 8, optionalPtr(extra)),
     fixedPredictor: (n, p, x, beta, base, out) =>
       ex.fixedPredictor(n, p, x * 8, beta * 8, optionalPtr(base), out * 8),
   };

@@ -12,7 +12,7 @@ import { FitError, ModelSpecError } from '../errors';
 import { minimize } from '../optim/minimize';
 import { EvaluationLog, type ProgressCallback } from './optsummary';
 import type { OptimResult } from '../optim/types';
-import { ranefGroups, sphericalToB } from '../results/ranef';
+import { ranefGroups } from '../results/ranef';
 import type { MerFitData } from '../results/types';
 import { varCorrRows } from '../results/varcorr';
 import { agqDeviance } from './agq';
@@ -32,7 +32,7 @@ import {
 } from './pirls';
 import { buildReStructure, type ReStructure } from './reblocks';
 import { coreFields } from '../results/assemble';
-import { allocateSystem, logdetRe, setTheta } from './system';
+import { allocateSystem, lambdaU, logdetRe, setTheta } from './system';
 import { fixedEffectsCovariance } from './vcov';
 
 /** lme4's check.conv.nobsmax: above it, no finite-difference Hessian (vcov from R_X instead). */
@@ -295,7 +295,7 @@ function glmmResults(
   const f = st.sys.backend.heap.f64;
   const mu = Array.from(f.subarray(st.off.mu, st.off.mu + n));
   const eta = Array.from(f.subarray(st.off.eta, st.off.eta + n));
-  const b = sphericalToB(st.sys.lay, theta, st.u);
+  const b = lambdaU(st.sys, st.u);
   const ranef = ranefGroups(st.sys.lay, theta, b, conditionalVarU(st.factored), sigma);
   const residuals = mu.map((mv, i) => {
     const d = fam.devResid(resp.y[i], mv, resp.priorWt[i]);

@@ -18,11 +18,12 @@ import {
   pwrss,
   updateCrossprod,
   setTheta,
+  lambdaU,
   solveUBeta,
   updateL,
   type MixedSystem,
 } from './system';
-import { ranefGroups, sphericalToB } from '../results/ranef';
+import { ranefGroups } from '../results/ranef';
 import type { MerFitData } from '../results/types';
 import { varCorrRows } from '../results/varcorr';
 import { fixedEffectsCovariance } from './vcov';
@@ -135,7 +136,7 @@ function lmmResults(
   const sigma = Math.sqrt(pwrss(sys) / (REML ? n - p : n));
   const { u, beta } = solveUBeta(sys);
   const vcov = fixedEffectsCovariance(sys, sigma);
-  const b = sphericalToB(lay, theta, u);
+  const b = lambdaU(sys, u);
   const ranef = ranefGroups(lay, theta, b, conditionalVarU(sys), sigma);
   const fitted = linearPredictor(frame, lay, beta, b);
   const y = frame.response.y;

@@ -51,8 +51,6 @@ export interface MixedSystem {
   re: ReStructure;
   lay: BlockLayout;
   off: SystemOffsets;
-  /** Sizes of the arrays at each offset. */
-  sizes: { a11: number; a21: number; a22: number };
   /** i32 offset of the system descriptor (assembly/descriptor.ts) that the kernels read. */
   desc: number;
 }
@@ -120,7 +118,7 @@ export function allocateSystem(
     i32[off.rowStart + r] = lay.rowStart[r];
     i32[off.rowV + r] = k < 0 ? 1 : tailBlocks[k].v;
   }
-  return { backend, re, lay, off, sizes, desc: writeDescriptor(backend, lay, off) };
+  return { backend, re, lay, off, desc: writeDescriptor(backend, lay, off) };
 }
 
 /** The system descriptor: dimensions and offsets in one i32 record (assembly/descriptor.ts). */
@@ -272,4 +270,14 @@ export function solveUBeta(
   u.set(f.subarray(off.x2, off.x2 + qt), q1);
   const beta = Float64Array.from(f.subarray(off.x2 + qt, off.x2 + qt + p));
   return { u, beta };
+}
+
+/** b = Λ u (layout order: block 1, then the tail blocks) at the θ currently set, by the kernel. */
+export function lambdaU(sys: MixedSystem, u: Float64Array): Float64Array {
+  const h = sys.backend.heap;
+  const uOff = h.allocF64(Math.max(1, u.length));
+  const bOff = h.allocF64(Math.max(1, u.length));
+  h.f64.set(u, uOff);
+  sys.backend.kernels.systemLambdaU(sys.desc, uOff, bOff);
+  return Float64Array.from(h.f64.subarray(bOff, bOff + u.length));
 }

@@ -3,30 +3,6 @@ import type { BlockLayout } from '../model/layout';
 import { fillT } from '../model/reblocks';
 import type { RanefGroup } from './types';
 
-/** b = Λ u for every block; u and the result in layout order (block 1, then the tail blocks). */
-export function sphericalToB(
-  lay: BlockLayout,
-  theta: ArrayLike<number>,
-  u: Float64Array,
-): Float64Array {
-  const b = new Float64Array(u.length);
-  let off = 0;
-  for (const blk of [lay.first, ...lay.tailBlocks]) {
-    const v = blk.v;
-    const tm = new Float64Array(v * v);
-    fillT(blk, theta, tm, 0);
-    for (let m = 0; m < blk.nl; m++) {
-      for (let a = 0; a < v; a++) {
-        let s = 0;
-        for (let c = 0; c <= a; c++) s += tm[a + c * v] * u[off + m * v + c];
-        b[off + m * v + a] = s;
-      }
-    }
-    off += blk.nl * v;
-  }
-  return b;
-}
-
 /**
  * ranef(m, condVar = TRUE): condval from b; condsd from σ² T Var(u|y) Tᵀ, with `varU` per block
  * as returned by conditionalVarU (already divided by σ²).

@@ -124,7 +124,9 @@ function systemOn(backend: Backend, prob: Problem, p: number): MixedSystem {
 
 type ArrName = 'a11' | 'l11' | 'a21' | 'l21' | 'a22' | 'l22' | 'x1' | 'x2';
 function arr(sys: MixedSystem, name: ArrName): Float64Array {
-  const { sizes, lay, off } = sys;
+  const { lay, off } = sys;
+  const v1 = lay.first.v;
+  const sizes = { a11: lay.first.nl * v1 * v1, a21: lay.rowIdx.length * v1, a22: lay.t * lay.t };
   const len =
     name === 'a11' || name === 'l11'
       ? sizes.a11

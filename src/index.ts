@@ -9,8 +9,8 @@ export type {
   OptimizerSummary,
   Timings,
 } from './results/types';
-export type { DataInput, Column, FrameOptions, ModelFrame } from './data/types';
-export { buildModelFrame } from './data/modelframe';
-export { parseCsv } from './data/csv';
+export type { DataInput, Column, FrameOptions, ModelFrame } from './frame/types';
+export { buildModelFrame } from './frame/modelframe';
+export { parseCsv } from './frame/csv';
 export { createBackend, loadBackend, loadBackendSync, type BackendName } from './backend/load';
 export * from './errors';

@@ -1,8 +1,8 @@
 /** `glmer` (and `glmer.nb`): the user-facing GLMM entry point. */
 import { loadBackend } from '../backend/load';
 import type { Backend } from '../backend/kernels';
-import { buildModelFrame, checkGroupingFactors, numericColumn } from '../data/modelframe';
-import type { DataInput, ModelFrame } from '../data/types';
+import { buildModelFrame, checkGroupingFactors, numericColumn } from '../frame/modelframe';
+import type { DataInput, ModelFrame } from '../frame/types';
 import { DataError, OptionError } from '../errors';
 import { makeFamily, type Family } from '../model/family';
 import { fitGlmm } from '../model/glmm';

@@ -1,8 +1,8 @@
 /** `lmer`: the user-facing LMM entry point — validate options, build the frame, fit, wrap. */
 import { createBackend, loadBackend, type BackendName } from '../backend/load';
 import type { Backend } from '../backend/kernels';
-import { checkGroupingFactors, buildModelFrame } from '../data/modelframe';
-import type { DataInput, FrameOptions } from '../data/types';
+import { checkGroupingFactors, buildModelFrame } from '../frame/modelframe';
+import type { DataInput, FrameOptions } from '../frame/types';
 import { DataError, OptionError } from '../errors';
 import { fitLmm } from '../model/lmm';
 import { MerFit } from '../results/fit';

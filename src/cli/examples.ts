@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CsvTable } from '../data/csv';
+import type { CsvTable } from '../frame/csv';
 import type { MerFit } from '../results/fit';
 
 /** Model options an example passes to `lmer` / `glmer` (same names as the CLI flags). */

@@ -4,8 +4,8 @@
  */
 import { basename, extname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { parseCsv, type CsvTable } from '../data/csv';
-import type { DataInput, FrameOptions } from '../data/types';
+import { parseCsv, type CsvTable } from '../frame/csv';
+import type { DataInput, FrameOptions } from '../frame/types';
 import type { MerFit } from '../results/fit';
 import { collectLevels, FAMILIES, parseCount, parseFamily, parseLink, parseList } from './args';
 import { EXAMPLES, examplesDir, type ExampleOptions, type ExampleSpec } from './examples';

@@ -7,7 +7,7 @@
  * nAGQ > 1 deviance drops the saturated log-likelihood and is reported plus it (see README).
  */
 import type { Backend } from '../backend/kernels';
-import type { ModelFrame } from '../data/types';
+import type { ModelFrame } from '../frame/types';
 import { FitError, ModelSpecError } from '../errors';
 import { minimize } from '../optim/minimize';
 import { EvaluationLog, type ProgressCallback } from './optsummary';

@@ -2,7 +2,7 @@
  * The response side of a GLMM: y on the family's scale, prior weights, binomial trials, offset,
  * validated against the family (errors name the column and row).
  */
-import type { ModelFrame } from '../data/types';
+import type { ModelFrame } from '../frame/types';
 import { DataError } from '../errors';
 import type { Family } from './family';
 

@@ -4,7 +4,7 @@
  * n observations again.
  */
 import type { Backend } from '../backend/kernels';
-import type { ModelFrame } from '../data/types';
+import type { ModelFrame } from '../frame/types';
 import { FitError } from '../errors';
 import { minimize } from '../optim/minimize';
 import { EvaluationLog, type ProgressCallback } from './optsummary';

@@ -4,7 +4,7 @@
  * step a full GLMM fit at fixed θ (so the answer is the joint maximum, as glmmTMB's).
  */
 import type { Backend } from '../backend/kernels';
-import type { ModelFrame } from '../data/types';
+import type { ModelFrame } from '../frame/types';
 import { FitError } from '../errors';
 import { minimize } from '../optim/minimize';
 import type { MerFitData } from '../results/types';

@@ -1,5 +1,5 @@
 /** Linear predictor on the training rows: offset + X β + Σ_k Z_k b_k (one pass over the rows). */
-import type { ModelFrame } from '../data/types';
+import type { ModelFrame } from '../frame/types';
 import type { BlockLayout } from './layout';
 
 export function linearPredictor(

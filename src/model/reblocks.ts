@@ -3,7 +3,7 @@
  * and sorted by decreasing number of levels, with the map from lme4's θ vector to each block's
  * lower-triangular relative covariance factor T (Λ is block diagonal with one T per level).
  */
-import type { RandomTermSpec } from '../data/types';
+import type { RandomTermSpec } from '../frame/types';
 
 /** One free element of a block's T: position in T and index into the θ vector (lme4 order). */
 export interface ThetaSlot {

@@ -1,5 +1,5 @@
 /** The result fields every mixed model reports the same way, LMM or GLMM. */
-import type { ModelFrame } from '../data/types';
+import type { ModelFrame } from '../frame/types';
 import type { ReStructure } from '../model/reblocks';
 import { isSingular } from '../model/singular';
 import type { MerFitData } from './types';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { glmerSync } from '../../src/api/glmer';
 import { lmerSync } from '../../src/api/lmer';
-import type { DataInput } from '../../src/data/types';
+import type { DataInput } from '../../src/frame/types';
 import {
   DataError,
   FitError,

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backend/kernels';
-import { buildModelFrame } from '../../src/data/modelframe';
+import { buildModelFrame } from '../../src/frame/modelframe';
 import { FamilyCode, makeFamily, type FamilyKind } from '../../src/model/family';
 import { buildLayout } from '../../src/model/layout';
 import { rowMajor } from '../../src/model/lmm';

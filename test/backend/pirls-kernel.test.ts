@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/backend/load';
-import { buildModelFrame } from '../../src/data/modelframe';
+import { buildModelFrame } from '../../src/frame/modelframe';
 import { makeFamily } from '../../src/model/family';
 import { buildGlmm } from '../../src/model/glmm';
 import { initializeFromData, pirls } from '../../src/model/pirls';

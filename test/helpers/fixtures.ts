@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCsv } from '../../src/data/csv';
-import type { DataInput } from '../../src/data/types';
+import { parseCsv } from '../../src/frame/csv';
+import type { DataInput } from '../../src/frame/types';
 
 export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { glmerSync } from '../../src/api/glmer';
 import { lmerSync } from '../../src/api/lmer';
-import { parseCsv } from '../../src/data/csv';
-import type { DataInput } from '../../src/data/types';
+import { parseCsv } from '../../src/frame/csv';
+import type { DataInput } from '../../src/frame/types';
 import type { MerFit } from '../../src/results/fit';
 import { backends, fixturesDir } from '../helpers/fixtures';
 

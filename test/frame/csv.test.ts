@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseCsv } from '../../src/data/csv';
+import { parseCsv } from '../../src/frame/csv';
 import { DataError } from '../../src/errors';
 
 describe('parseCsv', () => {

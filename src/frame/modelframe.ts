@@ -11,7 +11,7 @@ import {
   makeEvalContext,
   type EvalContext,
   type Value,
-} from '../formula/eval';
+} from './eval';
 import { deparse, parseFormula, unparen, type Node } from '../formula/parse';
 import { expandTerms, type ModelTerms, type TermSet } from '../formula/terms';
 import { interactFactors, makeFactor, subsetFactor, type Factor } from './factor';

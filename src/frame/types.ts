@@ -1,6 +1,6 @@
 /**
  * What the formula pipeline hands to the model builders: numbers only, rows already filtered.
- * Produced by `buildModelFrame` (src/data/modelframe.ts).
+ * Produced by `buildModelFrame` (src/frame/modelframe.ts).
  */
 
 /** A column as the caller may pass it. */

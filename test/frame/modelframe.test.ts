@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/data/csv';
-import { buildModelFrame, checkGroupingFactors, numericColumn } from '../../src/data/modelframe';
-import type { ModelFrame } from '../../src/data/types';
+import { parseCsv } from '../../src/frame/csv';
+import { buildModelFrame, checkGroupingFactors, numericColumn } from '../../src/frame/modelframe';
+import type { ModelFrame } from '../../src/frame/types';
 import {
   DataError,
   FormulaSyntaxError,

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/data/csv';
-import { buildModelFrame } from '../../src/data/modelframe';
+import { parseCsv } from '../../src/frame/csv';
+import { buildModelFrame } from '../../src/frame/modelframe';
 
 /** X, Z, levels and responses from lme4::lFormula (fixtures/mm_ref.R) on fixtures/mm_data.csv. */
 interface Ref {

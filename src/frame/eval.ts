@@ -4,10 +4,10 @@
  * missing values. NaN marks a missing number, code -1 a missing factor level.
  */
 import { DataError, ModelSpecError } from '../errors';
-import { makeFactor, type Factor } from '../data/factor';
-import type { Table } from '../data/table';
-import type { FrameOptions } from '../data/types';
-import { deparse, unparen, type Node } from './parse';
+import { makeFactor, type Factor } from './factor';
+import type { Table } from './table';
+import type { FrameOptions } from './types';
+import { deparse, unparen, type Node } from '../formula/parse';
 
 /** The value of an expression over all rows. */
 export type Value =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { qrRankPivot, rankKeep } from '../../src/data/modelmatrix';
+import { qrRankPivot, rankKeep } from '../../src/frame/modelmatrix';
 
 const col = (...x: number[]) => Float64Array.from(x);
 

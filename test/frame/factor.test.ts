@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors';
-import { interactFactors, makeFactor, sortLabels, subsetFactor } from '../../src/data/factor';
+import { interactFactors, makeFactor, sortLabels, subsetFactor } from '../../src/frame/factor';
 
 describe('factor levels in R order', () => {
   it('sorts numbers numerically with R labels', () => {

@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/data/csv';
-import { buildModelFrame } from '../../src/data/modelframe';
+import { parseCsv } from '../../src/frame/csv';
+import { buildModelFrame } from '../../src/frame/modelframe';
 
 /** Every lme4 reference fit: nobs, fixed-effect names and grouping factors (names, sizes, level order). */
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');

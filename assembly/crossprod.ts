@@ -101,3 +101,76 @@ export function accumulateCrossprod(
     }
   }
 }
+
+/**
+ * Only the response parts of A = [Z X y]' W [Z X y] (port of crossprodResponse in
+ * src/backend/js/crossprod.ts; contract: systemCrossprodResponse in src/backend/kernels.ts): the
+ * y row of each level's column block of a21 and row and column t-1 of a22 (both triangles), for
+ * a new y over the same design. Every other entry of a11, a21 and a22 is left as it is. Each
+ * entry is the same sum, in the same order, as accumulateCrossprod forms it.
+ */
+export function accumulateCrossprodResponse(
+  n: i32,
+  v1: i32,
+  refs1: usize,
+  z1: usize,
+  nTail: i32,
+  tailRow: usize,
+  tailV: usize,
+  zTail: usize,
+  sumVt: i32,
+  p: i32,
+  x: usize,
+  y: usize,
+  w: usize,
+  nl1: i32,
+  rowPtr: usize,
+  t: i32,
+  a21: usize,
+  a22: usize,
+): void {
+  const qt = t - p - 1;
+  const unit = <isize>w < 0;
+  const yRow = a22 + ((<usize>(t - 1)) << 3); // lower triangle: (t-1, j) at yRow + j·t
+  const tBytes = (<usize>t) << 3;
+  for (let l = 0; l < nl1; l++) {
+    const r0 = ldi(rowPtr, l);
+    const len = ldi(rowPtr, l + 1) - r0;
+    const a21b = a21 + ((<usize>(r0 * v1)) << 3);
+    for (let c = 0; c < v1; c++) st(a21b, c * len + len - 1, 0.0);
+  }
+  for (let j = 0; j < t; j++) store<f64>(yRow + <usize>j * tBytes, 0.0);
+  for (let i = 0; i < n; i++) {
+    const wi = unit ? 1.0 : ld(w, i);
+    if (wi == 0) continue;
+    const yi = ld(y, i);
+    const lev = ldi(refs1, i);
+    const zb = z1 + ((<usize>(i * v1)) << 3);
+    const r0 = ldi(rowPtr, lev);
+    const len = ldi(rowPtr, lev + 1) - r0;
+    const a21y = a21 + ((<usize>(r0 * v1 + len - 1)) << 3);
+    for (let c = 0; c < v1; c++) {
+      const d = a21y + ((<usize>(c * len)) << 3);
+      store<f64>(d, load<f64>(d) + wi * ld(zb, c) * yi);
+    }
+    let zt = i * sumVt;
+    for (let k = 0; k < nTail; k++) {
+      const row = ldi(tailRow, i * nTail + k);
+      const v = ldi(tailV, k);
+      for (let c = 0; c < v; c++) {
+        const d = yRow + <usize>(row + c) * tBytes;
+        store<f64>(d, load<f64>(d) + wi * ld(zTail, zt++) * yi);
+      }
+    }
+    const xb = x + ((<usize>(i * p)) << 3);
+    for (let j = 0; j < p; j++) {
+      const d = yRow + <usize>(qt + j) * tBytes;
+      store<f64>(d, load<f64>(d) + wi * ld(xb, j) * yi);
+    }
+    const d = yRow + <usize>(t - 1) * tBytes;
+    store<f64>(d, load<f64>(d) + wi * yi * yi);
+  }
+  // column t-1 (upper triangle) := row t-1, as accumulateCrossprod's final copy
+  const yCol = a22 + <usize>(t - 1) * tBytes;
+  for (let j = 0; j < t - 1; j++) st(yCol, j, load<f64>(yRow + <usize>j * tBytes));
+}

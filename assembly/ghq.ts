@@ -1,13 +1,15 @@
 // Adaptive Gauss–Hermite quadrature sums over grouping levels (lme4's glmerAGQ), on f64 / i32
 // arrays addressed by BYTE pointers. The rules themselves are computed on the host
 // (src/model/ghq.ts); each node enters as its scalar logFactor = log(w_k) + z_k^2 / 2.
-// Same arithmetic as groupSums / agqAccumulate / agqPenalty in src/model/ghq.ts.
+// groupSums is the contract's kernel (GlmKernels in src/backend/kernels.ts; TypeScript port in
+// src/backend/js/ghq.ts); agqAccumulate / agqPenalty are the same arithmetic as their namesakes
+// in src/model/ghq.ts, which the host runs (they are not exported from the module).
 
 /**
  * out[g] := sum of values[i] over the i < n with group[i] = g (group: i32 level indices), plus
  * extra[g]^2 when extraPtr != 0. out has nGroups doubles and is overwritten.
  */
-export function agqGroupSums(
+export function groupSums(
   n: i32,
   valuesPtr: usize,
   groupPtr: usize,

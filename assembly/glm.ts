@@ -1,29 +1,25 @@
-// Elementwise GLM family / link kernels over f64 arrays addressed by BYTE pointers.
-// Numerically the same as src/model/links.ts and src/model/family.ts (R's make.link and
-// family objects). Kernels never allocate and never validate.
+// Elementwise GLM family / link kernels over f64 arrays addressed by BYTE pointers, numerically
+// R's make.link and family objects. Ported line by line to TypeScript in src/backend/js/
+// (normal.ts, links.ts, families.ts, glm.ts). Kernels never allocate and never validate.
 //
-// Link codes (same as LinkCode in src/model/links.ts):
-//   0 identity, 1 log, 2 logit, 3 probit, 4 cloglog, 5 cauchit, 6 inverse, 7 sqrt, 8 1/mu^2
-// Family codes (same as FamilyCode in src/model/family.ts):
-//   0 gaussian, 1 binomial, 2 poisson, 3 Gamma, 4 inverse.gaussian, 5 negative.binomial
-// `theta` is the negative binomial theta; other families ignore it.
+// `link` and `family` are the codes of ./codes; `theta` is the negative binomial θ (other
+// families ignore it).
 
-export const LINK_IDENTITY: i32 = 0;
-export const LINK_LOG: i32 = 1;
-export const LINK_LOGIT: i32 = 2;
-export const LINK_PROBIT: i32 = 3;
-export const LINK_CLOGLOG: i32 = 4;
-export const LINK_CAUCHIT: i32 = 5;
-export const LINK_INVERSE: i32 = 6;
-export const LINK_SQRT: i32 = 7;
-export const LINK_INVSQUARE: i32 = 8;
-
-export const FAMILY_GAUSSIAN: i32 = 0;
-export const FAMILY_BINOMIAL: i32 = 1;
-export const FAMILY_POISSON: i32 = 2;
-export const FAMILY_GAMMA: i32 = 3;
-export const FAMILY_INVERSE_GAUSSIAN: i32 = 4;
-export const FAMILY_NEGATIVE_BINOMIAL: i32 = 5;
+import {
+  FAMILY_BINOMIAL,
+  FAMILY_GAMMA,
+  FAMILY_GAUSSIAN,
+  FAMILY_INVERSE_GAUSSIAN,
+  FAMILY_POISSON,
+  LINK_CAUCHIT,
+  LINK_CLOGLOG,
+  LINK_IDENTITY,
+  LINK_INVERSE,
+  LINK_LOG,
+  LINK_LOGIT,
+  LINK_PROBIT,
+  LINK_SQRT,
+} from './codes';
 
 const DBL_EPSILON: f64 = 2.220446049250313e-16;
 const INVEPS: f64 = 1.0 / DBL_EPSILON;

@@ -1,13 +1,45 @@
-// The export surface of the WASM module: re-exports only. Every pointer argument is a BYTE
-// address into the exported memory; sizes and leading dimensions are in elements.
+// The export surface of the WASM module: exactly the kernels of the contract (Kernels in
+// src/backend/kernels.ts, under the same names and argument order) plus heapBase; no logic.
+// src/backend/wasm/exports.ts checks this list against the contract at compile time. Every
+// pointer argument is a BYTE address into the exported memory; sizes and leading dimensions
+// are in elements.
+
+// memory: where the host's heap starts
 export { heapBase } from './memory';
+// DenseKernels: BLAS-like dense linear algebra and Cholesky
 export { dot, trsvLower, trsvLowerTrans, syrkLower, gemmNT, trsmRightLowerTrans } from './blas';
 export { potrf, trtriLower, sumLogDiag } from './chol';
-// model kernels (written alongside; their TS adapters live in src/backend/wasm/)
-export * from './blocks';
-export * from './crossprod';
-export * from './predictor';
-export * from './glm';
-export * from './ghq';
-export * from './system';
-export * from './pirls';
+// BlockKernels: scale, inflate, update and solve the blocks of the mixed-model system
+export {
+  inflateDiagBlocks,
+  scaleTailRows,
+  rightScaleSolve,
+  scaleInflateTail,
+  sparseSyrkSub,
+  sumLogDiagBlocks,
+  solveFirstBlock,
+} from './blocks';
+// CrossprodKernels: [Z X y]ᵀ W [Z X y] in the blocked layout
+export { accumulateCrossprod } from './crossprod';
+// PredictorKernels and GlmKernels' fixedPredictor: the linear predictor
+export { addRandomEffects, fixedPredictor } from './predictor';
+// GlmKernels: elementwise family / link updates, and the quadrature's per-group sums
+export {
+  glmWorkingWeightsResid,
+  glmLinkinv,
+  glmDevResid,
+  glmMuDevSum,
+  glmDevResidSum,
+} from './glm';
+export { groupSums } from './ghq';
+// SystemKernels: whole-system steps over a system descriptor
+export {
+  systemCrossprod,
+  systemCrossprodResponse,
+  systemFactor,
+  systemSolve,
+  systemLogdetRe,
+  systemLambdaU,
+} from './system';
+// PirlsKernels: the PIRLS loop over a PIRLS descriptor
+export { pirlsRun } from './pirls';

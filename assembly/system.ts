@@ -48,7 +48,7 @@ import {
   sparseSyrkSub,
   sumLogDiagBlocks,
 } from './blocks';
-import { accumulateCrossprod } from './crossprod';
+import { accumulateCrossprod, accumulateCrossprodResponse } from './crossprod';
 import { syrkLower, trsvLowerTrans } from './blas';
 import { potrf, sumLogDiag } from './chol';
 import { f64At, field, i32At, ld, ldi, st } from './mem';
@@ -77,6 +77,30 @@ export function systemCrossprod(sd: usize, weighted: i32): void {
     f64At(sd, SYS_A22),
     i32At(sd, SYS_SCRATCH_I32),
     f64At(sd, SYS_SCRATCH_F64),
+  );
+}
+
+/** Only the response parts of A (a new y over the same design); see accumulateCrossprodResponse. */
+export function systemCrossprodResponse(sd: usize, weighted: i32): void {
+  accumulateCrossprodResponse(
+    field(sd, SYS_N),
+    field(sd, SYS_V1),
+    i32At(sd, SYS_REFS1),
+    f64At(sd, SYS_Z1),
+    field(sd, SYS_NTAIL),
+    i32At(sd, SYS_TAIL_ROW),
+    i32At(sd, SYS_TAIL_V),
+    f64At(sd, SYS_Z_TAIL),
+    field(sd, SYS_SUMVT),
+    field(sd, SYS_P),
+    f64At(sd, SYS_X),
+    f64At(sd, SYS_Y),
+    weighted != 0 ? f64At(sd, SYS_W) : <usize>(<isize>-1),
+    field(sd, SYS_NL1),
+    i32At(sd, SYS_ROW_PTR),
+    field(sd, SYS_T),
+    f64At(sd, SYS_A21),
+    f64At(sd, SYS_A22),
   );
 }
 

@@ -1,16 +1,24 @@
 /** `glmer` (and `glmer.nb`): the user-facing GLMM entry point. */
 import { loadBackend } from '../backend/load';
 import type { Backend } from '../backend/kernels';
-import { buildModelFrame, checkGroupingFactors, numericColumn } from '../frame/modelframe';
-import type { DataInput, ModelFrame } from '../frame/types';
-import { DataError, OptionError } from '../errors';
-import { makeFamily, type Family } from '../model/family';
-import { fitGlmm } from '../model/glmm';
-import { fitNegativeBinomial } from '../model/negbin';
-import { fitLmm } from '../model/lmm';
-import { MerFit } from '../results/fit';
-import type { MerFitData } from '../results/types';
-import { createBackendOrJs, validateCommonOptions, type LmerOptions } from './lmer';
+import { buildModelFrame, checkGroupingFactors } from '../frame/modelframe';
+import type { DataInput } from '../frame/types';
+import { OptionError } from '../errors';
+import { makeFamily } from '../model/family';
+import { GlmmModel } from '../model/glmm';
+import { checkBoolean, checkKeys, checkNumber } from '../options';
+import type { MerFit } from '../results/fit';
+import { runGlmm } from './live';
+import {
+  COMMON_OPTIONS,
+  createBackendOrJs,
+  fitLinearMixedModel,
+  resolveControl,
+  rowOptionNames,
+  validateCommonOptions,
+  type LmerOptions,
+} from './lmer';
+import { offsetValues, priorWeights, rowOptionColumns } from './rowoptions';
 
 export interface GlmerOptions extends Omit<LmerOptions, 'REML'> {
   /**
@@ -22,46 +30,33 @@ export interface GlmerOptions extends Omit<LmerOptions, 'REML'> {
   link?: string;
   /** 0: PIRLS with β (fast); 1: Laplace (default); k > 1: adaptive Gauss–Hermite with k nodes (one scalar term). */
   nAGQ?: number;
-  /** Prior weights: a column name or one number per row of the data. */
-  weights?: string | readonly number[] | Float64Array;
-  /** Offset added to the linear predictor: a column name or one number per row. */
-  offset?: string | readonly number[] | Float64Array;
-  /** Fixed negative binomial θ (skips its estimation). */
+  /** Fixed negative binomial θ (skips its estimation); family 'negbin' only. */
   theta?: number;
+  /** REML, only for the gaussian family with identity link (lme4 hands those to lmer). */
+  REML?: boolean;
 }
 
 export type GlmmFit = MerFit;
 
 const NEGBIN_NAMES = new Set(['negbin', 'negative.binomial', 'nbinom2']);
+const GLMER_OPTIONS = ['family', 'link', 'nAGQ', 'theta', 'REML', ...COMMON_OPTIONS];
+
+/** lme4's warning when glmer is called for a linear mixed model. */
+const GAUSSIAN_SHORTCUT =
+  'calling glmer() with family=gaussian (identity link) as a shortcut to lmer() is deprecated; please call lmer() directly';
 
 function validateGlmerOptions(options: GlmerOptions): void {
+  checkKeys(options, GLMER_OPTIONS, 'glmer');
   validateCommonOptions(options);
-  const k = options.nAGQ ?? 1;
-  if (!Number.isInteger(k) || k < 0 || k > 100) {
-    throw new OptionError(`must be an integer from 0 to 100, got ${String(options.nAGQ)}`, 'nAGQ');
-  }
+  checkNumber(options.nAGQ, 'nAGQ', { min: 0, max: 100, integer: true });
   if (options.family !== undefined && typeof options.family !== 'string') {
     throw new OptionError('must be a family name such as "binomial"', 'family');
   }
-}
-
-/** Per-kept-row values of a weights/offset option (column name or array over the caller's rows). */
-function rowOption(
-  data: DataInput,
-  frame: ModelFrame,
-  value: string | readonly number[] | Float64Array | undefined,
-  name: 'weights' | 'offset',
-): Float64Array | null {
-  if (value === undefined) return null;
-  if (typeof value === 'string') return numericColumn(data, value, frame.rowIndex);
-  const nRows = Array.isArray(data) ? data.length : frame.rowIndex.length + frame.nDropped;
-  if (value.length !== nRows) {
-    throw new DataError(
-      `the ${name} option has ${value.length} values but the data have ${nRows} rows`,
-      name,
-    );
+  if (options.link !== undefined && typeof options.link !== 'string') {
+    throw new OptionError('must be a link name such as "logit"', 'link');
   }
-  return Float64Array.from(frame.rowIndex, (r) => Number(value[r]));
+  checkNumber(options.theta, 'theta', { min: 0, exclusiveMin: true });
+  checkBoolean(options.REML, 'REML');
 }
 
 /** Fits with an already-loaded backend (the synchronous core of `glmer`). */
@@ -75,65 +70,53 @@ export function glmerWith(
   const t0 = performance.now();
   const familyName = options.family ?? 'gaussian';
   const negbin = NEGBIN_NAMES.has(familyName);
-  const keepColumns = [options.weights, options.offset].filter(
-    (v): v is string => typeof v === 'string',
-  );
+  if (options.theta !== undefined && !negbin) {
+    throw new OptionError(
+      `fixes the negative binomial θ; it does not apply to family '${familyName}'`,
+      'theta',
+    );
+  }
+  const family = negbin
+    ? makeFamily('negative.binomial', options.link ?? 'log', { theta: options.theta ?? 1 })
+    : makeFamily(familyName, options.link);
+  const meta = rowOptionNames(options);
+
+  if (family.kind === 'gaussian' && family.link.name === 'identity') {
+    // lme4 re-runs the call as lmer (REML unless REML = FALSE), with a deprecation warning.
+    if (options.nAGQ !== undefined) {
+      throw new OptionError(
+        'does not apply to a gaussian model with identity link (a linear mixed model, fitted as lmer does)',
+        'nAGQ',
+      );
+    }
+    return fitLinearMixedModel(backend, formula, data, options, [GAUSSIAN_SHORTCUT]);
+  }
+  if (options.REML !== undefined) {
+    throw new OptionError(
+      `applies to linear mixed models only; a ${family.name} GLMM is fitted by maximum likelihood`,
+      'REML',
+    );
+  }
+
+  const keepColumns = rowOptionColumns(options.weights, options.offset);
   const frame = buildModelFrame(formula, data, { ...options, keepColumns });
   checkGroupingFactors(frame, 'glmm');
-  const weights = rowOption(data, frame, options.weights, 'weights');
-  const offset = rowOption(data, frame, options.offset, 'offset');
-  const nAGQ = options.nAGQ ?? 1;
+  const weights = priorWeights(data, frame, options.weights);
+  const offset = offsetValues(data, frame, options.offset);
   const t1 = performance.now();
-  let result: MerFitData;
-  if (negbin) {
-    const link = options.link ?? 'log';
-    if (options.theta !== undefined) {
-      const family = makeFamily('negative.binomial', link, { theta: options.theta });
-      result = fitGlmm(frame, backend, {
-        family,
-        nAGQ,
-        weights,
-        offset,
-        onProgress: options.onProgress,
-      });
-    } else {
-      result = fitNegativeBinomial(frame, backend, {
-        link,
-        nAGQ,
-        weights,
-        offset,
-        onProgress: options.onProgress,
-      });
-    }
-  } else {
-    const family: Family = makeFamily(familyName, options.link);
-    if (family.kind === 'gaussian' && family.link.name === 'identity') {
-      // glmer hands gaussian-identity models to lmer (with REML = FALSE), as lme4 does.
-      if (weights || offset) {
-        throw new OptionError(
-          'weights and offset options are not supported for gaussian identity models yet',
-          'family',
-        );
-      }
-      result = fitLmm(frame, backend, { REML: false, onProgress: options.onProgress });
-    } else {
-      result = fitGlmm(frame, backend, {
-        family,
-        nAGQ,
-        weights,
-        offset,
-        onProgress: options.onProgress,
-      });
-    }
-  }
-  result.timings.frame = t1 - t0;
-  result.timings.total += t1 - t0;
-  return new MerFit({
-    ...result,
-    dataName: options.dataName,
-    weightsName: typeof options.weights === 'string' ? options.weights : undefined,
-    offsetName: typeof options.offset === 'string' ? options.offset : undefined,
-  });
+  const model = new GlmmModel(frame, backend, family, { weights, offset });
+  const control = resolveControl(options, model.randomCond.re);
+  const t2 = performance.now();
+  return runGlmm(
+    model,
+    {
+      nAGQ: options.nAGQ ?? 1,
+      control,
+      estimateNbTheta: negbin && options.theta === undefined,
+      onProgress: options.onProgress,
+    },
+    { ...meta, frameMs: t1 - t0, setupMs: t2 - t1 },
+  );
 }
 
 /**

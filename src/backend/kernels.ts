@@ -22,6 +22,8 @@ export interface Heap {
   allocI32(n: number): number;
   /** Release every allocation (the views stay valid). */
   reset(): void;
+  /** Bytes reserved since the last `reset()` (both heaps already track it). */
+  readonly used: number;
 }
 
 /** Dense linear algebra used on the hot path. Offsets and `ld`s in elements (see module doc). */
@@ -197,8 +199,9 @@ export interface PredictorKernels {
 
 /**
  * Elementwise GLM kernels over n observations. Family and link are the integer codes of
- * src/model/family.ts (FamilyCode) and src/model/links.ts (LinkCode); `nbTheta` is the negative
- * binomial θ (ignored by other families). An offset argument of -1 means "none".
+ * assembly/codes.ts (FAMILY_*, LINK_*; on the host FamilyCode in src/model/family.ts and LinkCode
+ * in src/model/links.ts); `nbTheta` is the negative binomial θ (ignored by other families). An
+ * offset argument of -1 means "none".
  */
 export interface GlmKernels {
   /**
@@ -273,6 +276,15 @@ export interface GlmKernels {
 export interface SystemKernels {
   /** A := [Z X y]ᵀ W [Z X y] from the resident rows (unit weights unless `weighted` is 1). */
   systemCrossprod(sd: number, weighted: number): void;
+  /**
+   * Only the parts of A that involve the response column y, from the current y (and weights as
+   * in systemCrossprod): the y row of each level's column block of A21 (the last row of its
+   * rowIdx range, tail row t-1) and row and column t-1 of A22 (Z_tailᵀWy, XᵀWy, yᵀWy, both
+   * triangles). Every other entry of A is left untouched, so after a full systemCrossprod this
+   * gives exactly what systemCrossprod would with the new y: a refit with a new response
+   * re-uses the Z and X cross-products (the weights must be those A was formed with).
+   */
+  systemCrossprodResponse(sd: number, weighted: number): void;
   /** L := the blocked Cholesky factor of Λᵀ A Λ + I (T matrices as set); 0 or a failure code. */
   systemFactor(sd: number): number;
   /** Solves Lᵀ x = c into the descriptor's x1, x2; with fixedBeta = 1 the β part is held at 0. */

@@ -115,8 +115,13 @@ function imports(memoryRef: { memory?: WebAssembly.Memory }): WebAssembly.Import
   };
 }
 
+/** The instance's exports under the type asc declares for them (./wasm/exports). */
+function exportsOf(instance: WebAssembly.Instance): WasmExports {
+  return instance.exports as WasmExports;
+}
+
 function wrap(instance: WebAssembly.Instance, variant: WasmVariant): Backend {
-  const ex = instance.exports as unknown as WasmExports;
+  const ex = exportsOf(instance);
   const heap = new WasmHeap(ex.memory, ex.heapBase());
   return { name: 'wasm', variant, heap, kernels: createWasmKernels(ex) };
 }
@@ -124,14 +129,14 @@ function wrap(instance: WebAssembly.Instance, variant: WasmVariant): Backend {
 function instantiateSync(variant: WasmVariant): Backend {
   const ref: { memory?: WebAssembly.Memory } = {};
   const instance = new WebAssembly.Instance(moduleSync(variant), imports(ref));
-  ref.memory = (instance.exports as unknown as WasmExports).memory;
+  ref.memory = exportsOf(instance).memory;
   return wrap(instance, variant);
 }
 
 async function instantiateAsync(variant: WasmVariant): Promise<Backend> {
   const ref: { memory?: WebAssembly.Memory } = {};
   const instance = await WebAssembly.instantiate(await moduleAsync(variant), imports(ref));
-  ref.memory = (instance.exports as unknown as WasmExports).memory;
+  ref.memory = exportsOf(instance).memory;
   return wrap(instance, variant);
 }
 

@@ -14,6 +14,8 @@ import { createProgress, type ProgressInfo } from './progress';
 /** Options the CLI passes to `lmer`. */
 export interface CliLmerOptions extends FrameOptions {
   REML?: boolean;
+  weights?: string;
+  offset?: string;
   backend?: 'wasm' | 'js';
   onProgress?: (p: ProgressInfo) => void;
   dataName?: string;
@@ -111,8 +113,8 @@ export async function run(argv: readonly string[], io: CliIO, fitters: Fitters):
       parseLink,
     )
     .option('--nAGQ <k>', 'adaptive Gauss-Hermite points for GLMMs (1 = Laplace)', parseCount)
-    .option('--weights <col>', 'column of prior weights (GLMM)')
-    .option('--offset <col>', 'column of offsets (GLMM)')
+    .option('--weights <col>', 'column of prior weights')
+    .option('--offset <col>', 'column of offsets (added to the linear predictor)')
     .option('--no-progress', 'do not report progress of slow fits on stderr')
     .action(async (flags: FitFlags) => {
       code = await fitCommand(flags, io, fitters);
@@ -211,8 +213,13 @@ interface FitRequest {
 async function fitOne(req: FitRequest, io: CliIO, fitters: Fitters): Promise<MerFit> {
   const o = req.options;
   const glmm = isGlmmFamily(o.family, o.link);
-  if (!glmm && (o.nAGQ !== undefined || o.weights !== undefined || o.offset !== undefined)) {
-    throw new UsageError('--nAGQ, --weights and --offset need a non-Gaussian --family (a GLMM)');
+  if (!glmm && o.nAGQ !== undefined) {
+    throw new UsageError('--nAGQ needs a non-Gaussian --family (a GLMM)');
+  }
+  if (glmm && o.REML === false) {
+    throw new UsageError(
+      '--ml applies to linear mixed models; a GLMM is always fitted by maximum likelihood',
+    );
   }
   const progress = createProgress((s) => io.stderr(s), io.stderrIsTTY, req.label);
   const common = {
@@ -233,7 +240,12 @@ async function fitOne(req: FitRequest, io: CliIO, fitters: Fitters): Promise<Mer
         ...(o.offset !== undefined ? { offset: o.offset } : {}),
       });
     }
-    return await fitters.lmer(req.formula, req.data, { ...common, REML: o.REML ?? true });
+    return await fitters.lmer(req.formula, req.data, {
+      ...common,
+      REML: o.REML ?? true,
+      ...(o.weights !== undefined ? { weights: o.weights } : {}),
+      ...(o.offset !== undefined ? { offset: o.offset } : {}),
+    });
   } finally {
     progress.done();
   }

@@ -7,13 +7,25 @@ import { DataError, ModelSpecError } from '../errors';
 import { makeFactor, type Factor } from './factor';
 import type { Table } from './table';
 import type { FrameOptions } from './types';
-import { deparse, unparen, type Node } from '../formula/parse';
+import { deparse, formatRNumber, unparen, type Node } from '../formula/parse';
 
 /** The value of an expression over all rows. */
 export type Value =
   | { kind: 'numeric'; values: Float64Array }
   | { kind: 'factor'; factor: Factor }
   | { kind: 'matrix'; columns: Float64Array[]; names: string[] };
+
+/** The centre and scale `scale(x)` used, by deparsed call (e.g. `scale(x)`). */
+export type Scalings = Record<string, { center: number; scale: number }>;
+
+/**
+ * What an evaluation against new data takes from the training frame (src/frame/schema.ts):
+ * factor levels by deparsed expression, and the centres and scales of `scale()`.
+ */
+export interface TrainedValues {
+  factorLevels: Record<string, string[]>;
+  scalings: Scalings;
+}
 
 /** What the evaluator needs: the data, the options, and a place to put warnings. */
 export interface EvalContext {
@@ -23,6 +35,10 @@ export interface EvalContext {
   warnings: string[];
   /** Cache by deparsed expression. */
   cache: Map<string, Value>;
+  /** The centres and scales of every `scale()` evaluated (recorded for the schema). */
+  scalings: Scalings;
+  /** When evaluating new data: the training frame's levels and scalings. */
+  trained?: TrainedValues;
 }
 
 const MATH: Record<string, (x: number) => number> = {
@@ -51,17 +67,44 @@ export const KNOWN_FUNCTIONS: readonly string[] = [
   'offset',
 ];
 
-export function makeEvalContext(table: Table, options: FrameOptions = {}): EvalContext {
-  return { table, options, warnings: [], cache: new Map() };
+export function makeEvalContext(
+  table: Table,
+  options: FrameOptions = {},
+  trained?: TrainedValues,
+): EvalContext {
+  return {
+    table,
+    options,
+    warnings: [],
+    cache: new Map(),
+    scalings: {},
+    ...(trained && { trained }),
+  };
 }
 
-/** Value of a column by name: categorical for strings, logicals, options.factors and options.levels. */
+/**
+ * Value of a column by name: categorical for strings, logicals, options.factors and
+ * options.levels; with training values, categorical exactly when it was in training, with the
+ * training levels.
+ */
 function columnValue(name: string, ctx: EvalContext): Value {
   const col = ctx.table.column(name);
+  if (ctx.trained) {
+    const levels = ctx.trained.factorLevels[name];
+    if (levels !== undefined) return { kind: 'factor', factor: makeFactor(col, name, levels) };
+    if (col.kind !== 'numeric') {
+      throw new DataError(
+        `column '${name}' must be numeric, as in the data the model was fitted to`,
+        name,
+      );
+    }
+    return { kind: 'numeric', values: col.values };
+  }
   const given = ctx.options.levels?.[name];
   if (col.kind === 'numeric' && !ctx.options.factors?.includes(name) && given === undefined) {
     return { kind: 'numeric', values: col.values };
   }
+  if (col.kind === 'string' && col.mixed !== undefined) ctx.warnings.push(col.mixed);
   return { kind: 'factor', factor: makeFactor(col, name, given) };
 }
 
@@ -120,8 +163,21 @@ function mapNumeric(
   return out;
 }
 
-/** R's scale(): centre by the mean, divide by the sd, both over the non-missing values. */
-function scaleColumn(x: Float64Array): Float64Array {
+/**
+ * R's scale(): centre by the mean, divide by the sd, both over the non-missing values, recorded
+ * in `ctx.scalings` under `key`; for new data, the training centre and scale (as R's
+ * makepredictcall does for scale()).
+ */
+function scaleColumn(x: Float64Array, key: string, ctx: EvalContext): Float64Array {
+  const trained = ctx.trained?.scalings[key];
+  const { center, scale } = trained ?? centerAndScale(x, key);
+  ctx.scalings[key] = { center, scale };
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = (x[i] - center) / scale;
+  return out;
+}
+
+function centerAndScale(x: Float64Array, key: string): { center: number; scale: number } {
   let sum = 0;
   let m = 0;
   for (const v of x) {
@@ -134,9 +190,16 @@ function scaleColumn(x: Float64Array): Float64Array {
   let ss = 0;
   for (const v of x) if (!Number.isNaN(v)) ss += (v - mean) * (v - mean);
   const sd = Math.sqrt(ss / Math.max(1, m - 1));
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = (x[i] - mean) / sd;
-  return out;
+  if (m === 0) {
+    throw new ModelSpecError(`every value of the argument of ${key} is missing`, key);
+  }
+  if (!(sd > 0)) {
+    throw new ModelSpecError(
+      `${key} divides by the standard deviation, which is 0: the argument is constant (${formatRNumber(mean)})`,
+      key,
+    );
+  }
+  return { center: mean, scale: sd };
 }
 
 /** Evaluates an expression over all rows. */
@@ -233,7 +296,10 @@ function evaluateCall(node: Node & { type: 'call' }, ctx: EvalContext, name: str
       return { kind: 'numeric', values: evaluateNumeric(args[0], ctx, name) };
     case 'scale':
       arity(1);
-      return { kind: 'numeric', values: scaleColumn(evaluateNumeric(args[0], ctx, name)) };
+      return {
+        kind: 'numeric',
+        values: scaleColumn(evaluateNumeric(args[0], ctx, name), name, ctx),
+      };
     case 'factor':
     case 'as.factor': {
       arity(1);
@@ -241,7 +307,7 @@ function evaluateCall(node: Node & { type: 'call' }, ctx: EvalContext, name: str
       if (v.kind === 'factor') return v;
       if (v.kind === 'matrix')
         throw new ModelSpecError(`${fn}() of a matrix is not supported`, name);
-      const given = ctx.options.levels?.[name];
+      const given = ctx.trained ? ctx.trained.factorLevels[name] : ctx.options.levels?.[name];
       return {
         kind: 'factor',
         factor: makeFactor({ kind: 'numeric', values: v.values }, name, given),
@@ -263,4 +329,17 @@ function evaluateCall(node: Node & { type: 'call' }, ctx: EvalContext, name: str
         name,
       );
   }
+}
+
+/** A variable of a model term: one column (numeric or factor), never a matrix such as cbind(). */
+export function evaluateTermVariable(
+  node: Node,
+  name: string,
+  ctx: EvalContext,
+): Exclude<Value, { kind: 'matrix' }> {
+  const value = evaluate(node, ctx);
+  if (value.kind === 'matrix') {
+    throw new ModelSpecError(`'${name}' has several columns and cannot be a model term`, name);
+  }
+  return value;
 }

@@ -3,11 +3,13 @@
  * a missing value in any variable the model uses removed (R's model.frame + na.omit), factor
  * levels unused in the kept rows dropped, X built and rank-checked as lme4 does.
  */
-import { DataError, ModelSpecError } from '../errors';
+import { DataError, ModelSpecError, OptionError } from '../errors';
+import { didYouMean } from '../options';
 import {
   columnsOf,
   evaluate,
   evaluateNumeric,
+  evaluateTermVariable,
   makeEvalContext,
   type EvalContext,
   type Value,
@@ -16,7 +18,8 @@ import { deparse, parseFormula, unparen, type Node } from '../formula/parse';
 import { expandTerms, type ModelTerms, type TermSet } from '../formula/terms';
 import { interactFactors, makeFactor, subsetFactor, type Factor } from './factor';
 import { modelMatrix, rankKeep, type FrameValue } from './modelmatrix';
-import { makeTable, type RawColumn } from './table';
+import { makeTable, type RawColumn, type Table } from './table';
+import type { FrameSchema } from './schema';
 import type { DataInput, FrameOptions, ModelFrame, RandomTermSpec, ResponseSpec } from './types';
 
 /** Options of buildModelFrame. */
@@ -159,13 +162,7 @@ function columnMajor(columns: Float64Array[], n: number): Float64Array {
 
 function evaluateTermSet(set: TermSet, ctx: EvalContext, sink: Evaluated[]): Value[] {
   return set.variables.map((v) => {
-    const value = evaluate(v.node, ctx);
-    if (value.kind === 'matrix') {
-      throw new ModelSpecError(
-        `'${v.name}' has several columns and cannot be a model term`,
-        v.name,
-      );
-    }
+    const value = evaluateTermVariable(v.node, v.name, ctx);
     sink.push({ label: v.name, column: columnOfNode(v.node), value });
     return value;
   });
@@ -189,6 +186,7 @@ export function buildModelFrame(
     throw new ModelSpecError('no random effects terms specified in formula', deparse(ast.rhs));
   }
   const table = makeTable(data);
+  checkFrameOptions(table, options);
   const ctx = makeEvalContext(table, options);
   const used: Evaluated[] = [];
 
@@ -245,6 +243,14 @@ export function buildModelFrame(
   const response = buildResponse(terms, responseValue, rows);
 
   const fixedFrame = fixedValues.map((v, k) => frameValue(v, terms.fixed.variables[k].name, rows));
+  const factorLevels: Record<string, string[]> = {};
+  const contrasts: Record<string, 'contr.treatment'> = {};
+  fixedFrame.forEach((v, k) => {
+    if (v.kind !== 'factor') return;
+    const name = terms.fixed.variables[k].name;
+    factorLevels[name] = [...v.factor.levels];
+    contrasts[name] = 'contr.treatment';
+  });
   const mm = modelMatrix(terms.fixed, fixedFrame, n);
   const { keep, drop } = rankKeep(mm.columns);
   const messages = [...new Set(ctx.warnings)];
@@ -265,6 +271,9 @@ export function buildModelFrame(
   const randomTerms: RandomTermSpec[] = terms.random.map((def, t) => {
     const g = interactFactors(randomValues[t].groups.map((f) => subsetFactor(f, rows)));
     const lhs = randomValues[t].lhs.map((v, k) => frameValue(v, def.lhs.variables[k].name, rows));
+    lhs.forEach((v, k) => {
+      if (v.kind === 'factor') factorLevels[def.lhs.variables[k].name] = [...v.factor.levels];
+    });
     const zm = modelMatrix(def.lhs, lhs, n);
     const v = zm.columns.length;
     const z = new Float64Array(n * v);
@@ -280,8 +289,30 @@ export function buildModelFrame(
     };
   });
 
+  const schema: FrameSchema = {
+    formula,
+    options: {
+      ...(options.factors ? { factors: [...options.factors] } : {}),
+      ...(options.levels ? { levels: { ...options.levels } } : {}),
+    },
+    factorLevels,
+    contrasts,
+    scalings: { ...ctx.scalings },
+    allColumns: [...mm.names],
+    kept: [...keep],
+    assign: keep.map((j) => mm.assign[j]),
+    termLabels: [...terms.fixed.labels],
+    random: randomTerms.map((t) => ({
+      group: t.group,
+      levels: [...t.levels],
+      colNames: [...t.colNames],
+      source: t.source,
+    })),
+  };
+
   return {
     formula,
+    schema,
     n,
     nDropped: table.nRows - n,
     rowIndex: rows,
@@ -360,6 +391,46 @@ export function checkGroupingFactors(frame: ModelFrame, kind: 'lmm' | 'glmm'): v
         throw new ModelSpecError(
           `number of observations (=${frame.n}) <= number of random effects (=${q}) for term ${t.source}; the random-effects parameters and the residual variance (or scale parameter) are probably unidentifiable`,
           t.source,
+        );
+      }
+    }
+  }
+}
+
+/** `factors` and `levels` must name columns of the data (or, for levels, expressions). */
+function checkFrameOptions(table: Table, options: FrameOptions): void {
+  if (options.factors !== undefined) {
+    if (!Array.isArray(options.factors) || options.factors.some((f) => typeof f !== 'string')) {
+      throw new OptionError('must be an array of column names', 'factors');
+    }
+    for (const name of options.factors) {
+      if (!table.has(name)) {
+        throw new OptionError(
+          `names no column of the data: '${name}'${didYouMean(name, table.names)}`,
+          'factors',
+        );
+      }
+    }
+  }
+  if (options.levels !== undefined) {
+    if (
+      options.levels === null ||
+      typeof options.levels !== 'object' ||
+      Array.isArray(options.levels)
+    ) {
+      throw new OptionError('must be an object { column: [levels...] }', 'levels');
+    }
+    for (const [name, levels] of Object.entries(options.levels)) {
+      if (
+        !Array.isArray(levels) ||
+        levels.some((l) => typeof l !== 'string' && typeof l !== 'number')
+      ) {
+        throw new OptionError(`levels of '${name}' must be an array of labels`, 'levels');
+      }
+      if (!name.includes('(') && !table.has(name)) {
+        throw new OptionError(
+          `names no column of the data: '${name}'${didYouMean(name, table.names)}`,
+          'levels',
         );
       }
     }

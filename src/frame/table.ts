@@ -8,7 +8,12 @@ import type { DataInput } from './types';
 /** A column after normalization. */
 export type RawColumn =
   | { kind: 'numeric'; values: Float64Array } // NaN marks a missing value
-  | { kind: 'string'; values: (string | null)[] } // null marks a missing value
+  | {
+      kind: 'string';
+      values: (string | null)[]; // null marks a missing value
+      /** Set when the column is mostly numbers: which values made it categorical. */
+      mixed?: string;
+    }
   | { kind: 'logical'; values: (boolean | null)[] };
 
 /** Read-only view of the data as named columns of equal length. */
@@ -73,7 +78,34 @@ function normalizeValues(values: ArrayLike<unknown>, name: string): RawColumn {
     const v = values[i];
     out[i] = isMissing(v) ? null : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v);
   }
-  return { kind: 'string', values: out };
+  const mixed = mixedNote(values, name);
+  return mixed === undefined
+    ? { kind: 'string', values: out }
+    : { kind: 'string', values: out, mixed };
+}
+
+const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+/**
+ * For a column of mostly numbers (given as numbers or as numeric text) with a few other values:
+ * a note naming them and their rows, since such a column silently becomes categorical.
+ */
+function mixedNote(values: ArrayLike<unknown>, name: string): string | undefined {
+  let numeric = 0;
+  const others: { value: string; row: number }[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (isMissing(v)) continue;
+    if (typeof v === 'number' || (typeof v === 'string' && NUMBER_TEXT.test(v))) numeric++;
+    else others.push({ value: String(v), row: i + 1 });
+  }
+  if (others.length === 0 || numeric < others.length) return undefined;
+  const shown = others
+    .slice(0, 3)
+    .map((o) => `'${o.value}' at row ${o.row}`)
+    .join(', ');
+  const more = others.length > 3 ? `, and ${others.length - 3} more` : '';
+  return `column '${name}' has ${numeric} numbers and ${others.length} non-numeric value${others.length === 1 ? '' : 's'} (${shown}${more}); it is treated as categorical`;
 }
 
 /** Wraps the caller's data; columns are converted on first use and cached. */

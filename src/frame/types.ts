@@ -1,3 +1,5 @@
+import type { FrameSchema } from './schema';
+
 /**
  * What the formula pipeline hands to the model builders: numbers only, rows already filtered.
  * Produced by `buildModelFrame` (src/frame/modelframe.ts).
@@ -70,6 +72,8 @@ export interface RandomTermSpec {
 export interface ModelFrame {
   /** The formula as given. */
   formula: string;
+  /** What it takes to rebuild the model matrices for new data (levels, contrasts, scale()). */
+  schema: FrameSchema;
   /** Number of rows kept. */
   n: number;
   /** Number of rows dropped because a variable the model uses was missing. */

@@ -8,8 +8,8 @@ import { agqAccumulate, agqPenalty, ghRule } from './ghq';
 import { nbTheta } from './pirls';
 import { logdetRe } from './system';
 
-export function agqDeviance(m: GlmmModel): number {
-  const { st, fam, nAGQ } = m;
+export function agqDeviance(m: GlmmModel, nAGQ: number): number {
+  const { st, fam } = m;
   const { sys, off, n } = st;
   const lay = sys.lay;
   const k = sys.backend.kernels;

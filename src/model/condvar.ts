@@ -12,8 +12,9 @@ export function conditionalVarU(sys: MixedSystem): Float64Array[] {
   const { lay, off, backend } = sys;
   const { first, tailBlocks, tailStart, qt, t } = lay;
   const h = backend.heap;
-  const linv = h.allocF64(Math.max(1, qt * qt));
+  const linv = off.linv;
   let f = h.f64;
+  f.fill(0, linv, linv + qt * qt);
   for (let j = 0; j < qt; j++) {
     f.copyWithin(linv + j * qt + j, off.l22 + j * t + j, off.l22 + j * t + qt);
   }

@@ -2,14 +2,18 @@
  * GLM families, numerically as R's `family` objects (stats::binomial, poisson, Gamma,
  * inverse.gaussian, gaussian and MASS::negative.binomial): variance, deviance residuals, AIC,
  * starting values and validation of the response. Each family is also known by an integer
- * code shared with the AssemblyScript kernels (`assembly/glm.ts`), see {@link FamilyCode}.
+ * code shared with the kernels (`assembly/codes.ts`), see {@link FamilyCode}. The variance and
+ * deviance residuals are the kernels' own scalar functions (`src/backend/js/families.ts`, the
+ * port of `assembly/glm.ts`), so host and kernels compute the same numbers.
  *
  * Prior weights: as in R, for the binomial family `wt` are the numbers of trials (y is the
  * proportion of successes); for the others they are case weights.
  */
 
+import * as C from '../../assembly/codes';
+import { devResid1, variance1 } from '../backend/js/families';
 import { OptionError } from '../errors';
-import { dbinom, dgamma, dinvgauss, dnbinomMu, dnorm, dpois, lgamma } from './distributions';
+import { dbinom, dgamma, dinvgauss, dnbinomMu, dnorm, dpois, lgamma } from '../math/distributions';
 import { type Link, type LinkName, makeLink } from './links';
 
 /** The families we know, by R's function name. */
@@ -21,14 +25,14 @@ export type FamilyKind =
   | 'inverse.gaussian'
   | 'negative.binomial';
 
-/** Integer codes of the families, identical in `assembly/glm.ts` (FAMILY_* constants). */
+/** Integer codes of the families: the FAMILY_* constants of `assembly/codes.ts`. */
 export const FamilyCode = {
-  gaussian: 0,
-  binomial: 1,
-  poisson: 2,
-  Gamma: 3,
-  'inverse.gaussian': 4,
-  'negative.binomial': 5,
+  gaussian: C.FAMILY_GAUSSIAN,
+  binomial: C.FAMILY_BINOMIAL,
+  poisson: C.FAMILY_POISSON,
+  Gamma: C.FAMILY_GAMMA,
+  'inverse.gaussian': C.FAMILY_INVERSE_GAUSSIAN,
+  'negative.binomial': C.FAMILY_NEGATIVE_BINOMIAL,
 } as const satisfies Record<FamilyKind, number>;
 
 /** A GLM family with its link: everything PIRLS and the likelihood need about the response. */
@@ -130,15 +134,18 @@ const ALIASES: Readonly<Record<string, FamilyKind>> = {
   nbinom2: 'negative.binomial',
 };
 
-/** y log(y / mu), taken as 0 at y = 0 (R's y_log_y in family.c). */
-function yLogY(y: number, mu: number): number {
-  return y !== 0 ? y * Math.log(y / mu) : 0;
-}
-
 /** R's format(round(theta, 4)): up to 7 significant digits, no trailing zeros. */
 function formatTheta(theta: number): string {
   const r = Math.round(theta * 1e4) / 1e4;
   return String(Number(r.toPrecision(7)));
+}
+
+/** The kernels' variance and deviance residuals of family `code` (θ: negative binomial only). */
+function kernelFunctions(code: number, theta = NaN): Pick<FamilyCore, 'variance' | 'devResid'> {
+  return {
+    variance: (mu) => variance1(code, mu, theta),
+    devResid: (y, mu, wt) => devResid1(code, y, mu, wt, theta),
+  };
 }
 
 interface FamilyCore {
@@ -174,8 +181,7 @@ function firstBad(
 
 function binomialCore(): FamilyCore {
   return {
-    variance: (mu) => mu * (1 - mu),
-    devResid: (y, mu, wt) => 2 * wt * (yLogY(y, mu) + yLogY(1 - y, 1 - mu)),
+    ...kernelFunctions(C.FAMILY_BINOMIAL),
     aic: (y, n, mu, wt) => {
       let useN = false;
       if (n !== null) for (let i = 0; i < n.length; i++) if (n[i] > 1) useN = true;
@@ -206,8 +212,7 @@ function binomialCore(): FamilyCore {
 
 function poissonCore(): FamilyCore {
   return {
-    variance: (mu) => mu,
-    devResid: (y, mu, wt) => (y > 0 ? 2 * (wt * (y * Math.log(y / mu) - (y - mu))) : 2 * mu * wt),
+    ...kernelFunctions(C.FAMILY_POISSON),
     aic: (y, _n, mu, wt) => {
       let s = 0;
       for (let i = 0; i < y.length; i++) s += dpois(y[i], mu[i], true) * wt[i];
@@ -223,8 +228,7 @@ function poissonCore(): FamilyCore {
 
 function gammaCore(): FamilyCore {
   return {
-    variance: (mu) => mu * mu,
-    devResid: (y, mu, wt) => -2 * wt * (Math.log(y === 0 ? 1 : y / mu) - (y - mu) / mu),
+    ...kernelFunctions(C.FAMILY_GAMMA),
     aic: (y, _n, mu, wt, dev) => {
       const disp = dev / sumOf(wt);
       let s = 0;
@@ -241,8 +245,7 @@ function gammaCore(): FamilyCore {
 
 function inverseGaussianCore(): FamilyCore {
   return {
-    variance: (mu) => mu * mu * mu,
-    devResid: (y, mu, wt) => (wt * ((y - mu) * (y - mu))) / (y * mu * mu),
+    ...kernelFunctions(C.FAMILY_INVERSE_GAUSSIAN),
     aic: (y, _n, _mu, wt, dev) => {
       const sw = sumOf(wt);
       let sly = 0;
@@ -263,8 +266,7 @@ function inverseGaussianCore(): FamilyCore {
 
 function gaussianCore(link: LinkName): FamilyCore {
   return {
-    variance: () => 1,
-    devResid: (y, mu, wt) => wt * ((y - mu) * (y - mu)),
+    ...kernelFunctions(C.FAMILY_GAUSSIAN),
     aic: (y, _n, _mu, wt, dev) => {
       const nobs = y.length;
       let slw = 0;
@@ -288,11 +290,7 @@ function gaussianCore(link: LinkName): FamilyCore {
 
 function negativeBinomialCore(theta: number): FamilyCore {
   return {
-    variance: (mu) => mu + (mu * mu) / theta,
-    devResid: (y, mu, wt) =>
-      2 *
-      wt *
-      (y * Math.log(Math.max(1, y) / mu) - (y + theta) * Math.log((y + theta) / (mu + theta))),
+    ...kernelFunctions(C.FAMILY_NEGATIVE_BINOMIAL, theta),
     aic: (y, _n, mu, wt) => {
       // MASS::negative.binomial()$aic
       const lgt = lgamma(theta);

@@ -186,23 +186,8 @@ export function ghRule(k: number): GHRule {
 // mu and the deviance residuals, and forms per level g: devc[g] = sum of the deviance residuals
 // of the level's observations + u_g^2. With devc0 the same at z = 0, the AGQ deviance is
 // sum(devc0) + logdet(L)^2 - 2 sum_g log(sum_k w_k exp(-(devc_k[g] - devc0[g]) / 2 + z_k^2 / 2))
-// (at z_k = 0 the term is exactly w_k; lme4 skips recomputing that node).
-
-/**
- * out[g] := sum of values[i] over the i < n with group[i] = g, plus extra[g]^2 when `extra` is
- * given (the u_g^2 term); out has nGroups entries and is overwritten.
- */
-export function groupSums(
-  n: number,
-  values: Float64Array,
-  group: Int32Array,
-  nGroups: number,
-  out: Float64Array,
-  extra: Float64Array | null,
-): void {
-  for (let g = 0; g < nGroups; g++) out[g] = extra === null ? 0 : extra[g] * extra[g];
-  for (let i = 0; i < n; i++) out[group[i]] += values[i];
-}
+// (at z_k = 0 the term is exactly w_k; lme4 skips recomputing that node). The per-level sums
+// devc are the `groupSums` kernel (src/backend/js/ghq.ts, assembly/ghq.ts).
 
 /**
  * One quadrature node k: mult[g] += exp(logFactor - (devc[g] - devc0[g]) / 2) for g < nGroups,

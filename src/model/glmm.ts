@@ -3,6 +3,9 @@
  * only θ optimized), then — unless nAGQ = 0 — θ and β optimized jointly on the Laplace
  * approximation (nAGQ = 1) or adaptive Gauss–Hermite quadrature (nAGQ > 1, one scalar term).
  *
+ * The model object owns the frame, the conditioned blocks, the two resident systems (with and
+ * without the X columns) and the PIRLS buffers; a refit writes a new response into them.
+ *
  * Deviances here are -2 × the full log-likelihood, constants included, for every nAGQ; lme4's
  * nAGQ > 1 deviance drops the saturated log-likelihood and is reported plus it (see README).
  */
@@ -10,103 +13,225 @@ import type { Backend } from '../backend/kernels';
 import type { ModelFrame } from '../frame/types';
 import { FitError, ModelSpecError } from '../errors';
 import { minimize } from '../optim/minimize';
-import { EvaluationLog, type ProgressCallback } from './optsummary';
 import type { OptimResult } from '../optim/types';
-import { ranefGroups } from '../results/ranef';
-import type { MerFitData } from '../results/types';
-import { varCorrRows } from '../results/varcorr';
 import { agqDeviance } from './agq';
+import {
+  betaFromTilde,
+  bFromTilde,
+  conditionedXRowMajor,
+  conditionFixed,
+  conditionRandom,
+  thetaFromTilde,
+  tildeFromTheta,
+  vcovFromTilde,
+  type FixedConditioning,
+  type RandomConditioning,
+} from './conditioning';
 import { conditionalVarU } from './condvar';
+import { defaultControl, type Control } from './control';
+import { checkConvergence } from './convergence';
 import type { Family } from './family';
 import { glmmResponse, type GlmmResponse } from './glmmdata';
-import { curvatureScales, finiteDifferenceHessian, invertSymmetric } from './hessian';
+import {
+  curvatureScales,
+  finiteDifferenceDerivatives,
+  invertSymmetric,
+  type Derivatives,
+} from './hessian';
 import { buildLayout } from './layout';
-import { rowMajor } from './lmm';
+import { EvaluationLog, type OptimizerSummary, type ProgressCallback } from './optsummary';
 import {
   createPirlsState,
   initializeFromData,
-  nbTheta,
   pirls,
   reweight,
+  setPirlsControl,
+  setPirlsFamily,
+  setPirlsResponse,
   type PirlsState,
 } from './pirls';
-import { buildReStructure, type ReStructure } from './reblocks';
-import { coreFields } from '../results/assemble';
+import { buildReStructure } from './reblocks';
+import { isSingular } from './singular';
 import { allocateSystem, lambdaU, logdetRe, setTheta } from './system';
 import { fixedEffectsCovariance } from './vcov';
 
-/** lme4's check.conv.nobsmax: above it, no finite-difference Hessian (vcov from R_X instead). */
-const HESSIAN_NOBS_MAX = 1e4;
+/** Per-row inputs beyond the formula (one value per kept row), or null. */
+export interface GlmmInputs {
+  weights: Float64Array | null;
+  /** Offset from the `offset` option (added to any formula `offset()` terms). */
+  offset: Float64Array | null;
+}
 
 export interface GlmmSettings {
-  family: Family;
   /** 0: β in PIRLS; 1: Laplace; k > 1: adaptive Gauss–Hermite with k nodes. */
   nAGQ: number;
-  /** Prior weights per kept row, or null. */
-  weights: Float64Array | null;
-  /** Offset per kept row (added to any formula offset), or null. */
-  offset: Float64Array | null;
+  control: Control;
   onProgress?: ProgressCallback;
 }
 
-/** A GLMM ready for the optimizers. */
-export interface GlmmModel {
-  frame: ModelFrame;
-  re: ReStructure;
-  st: PirlsState;
-  resp: GlmmResponse;
-  fam: Family;
+/** What a GLMM fit estimates, in lme4's units. */
+export interface GlmmEstimates {
   nAGQ: number;
-  /** Saturated log-likelihood Σ log f(y | μ = y) (0 for binomial 0/1 data). */
-  saturated: number;
+  theta: number[];
+  beta: Float64Array;
+  vcov: number[][];
+  /** How `vcov` was computed. */
+  vcovMethod: 'hessian' | 'RX' | 'none';
+  /** lme4's σ: 1 for families without a scale. */
+  sigma: number;
+  /** -2 log-likelihood at the optimum (full, constants included). */
+  deviance: number;
+  logLik: number;
+  /** b = Λu in layout order (lme4's units). */
+  b: Float64Array;
+  condVarU: Float64Array[];
+  mu: Float64Array;
+  eta: Float64Array;
+  singular: boolean;
+  optimizer: OptimizerSummary;
+  messages: string[];
+  timings: { optimize: number; finish: number };
 }
 
-export function buildGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSettings): GlmmModel {
-  const fam = settings.family;
-  const resp = glmmResponse(frame, fam, settings.weights, settings.offset);
-  const n = frame.n;
-  const p = frame.xNames.length;
-  const re = buildReStructure(frame.randomTerms, n);
-  if (settings.nAGQ > 1 && !(re.blocks.length === 1 && re.blocks[0].v === 1)) {
-    throw new ModelSpecError(
-      `nAGQ > 1 is only available for models with a single, scalar random-effects term (got ${frame.randomTerms.map((t) => t.source).join(' + ')})`,
+/** A GLMM resident in a backend, ready for the optimizers. */
+export class GlmmModel {
+  readonly kind = 'glmm';
+  readonly n: number;
+  readonly p: number;
+  readonly fixedCond: FixedConditioning;
+  readonly randomCond: RandomConditioning;
+  readonly st: PirlsState;
+  private response: GlmmResponse;
+  /** Saturated log-likelihood Σ log f(y | μ = y) (0 for binomial 0/1 data). */
+  private saturatedLL = 0;
+
+  constructor(
+    readonly frame: ModelFrame,
+    readonly backend: Backend,
+    family: Family,
+    readonly inputs: GlmmInputs,
+  ) {
+    const n = frame.n;
+    const p = frame.xNames.length;
+    this.n = n;
+    this.p = p;
+    this.response = glmmResponse(frame, family, inputs.weights, inputs.offset);
+    this.fixedCond = conditionFixed(frame.X, n, p);
+    this.randomCond = conditionRandom(buildReStructure(frame.randomTerms, n));
+    const re = this.randomCond.re;
+    const lay = buildLayout(re.blocks, n, p);
+    const sys = allocateSystem(backend, re, lay, conditionedXRowMajor(this.fixedCond, frame.X, n));
+    // β fixed (Laplace and quadrature objectives): the same random effects without X columns.
+    const sysU = allocateSystem(
+      backend,
+      re,
+      buildLayout(re.blocks, n, 0),
+      new Float64Array(0),
+      sys,
+    );
+    this.st = createPirlsState(sys, sysU, family, this.response, defaultControl().pirls);
+    this.saturatedLL = saturated(this.response, family);
+  }
+
+  get fam(): Family {
+    return this.st.fam;
+  }
+
+  get resp(): GlmmResponse {
+    return this.response;
+  }
+
+  get saturated(): number {
+    return this.saturatedLL;
+  }
+
+  /** Mutates the model: a new family of the same kind (e.g. another negative binomial θ). */
+  setFamily(fam: Family): void {
+    setPirlsFamily(this.st, fam);
+    this.saturatedLL = saturated(this.response, fam);
+  }
+
+  /** Mutates the model: a new response on the same scale as the frame's (a refit). */
+  setResponse(y: Float64Array): void {
+    if (y === this.response.y) return;
+    this.response = glmmResponse(this.frame, this.fam, this.inputs.weights, this.inputs.offset, y);
+    setPirlsResponse(this.st, this.response.y);
+    this.saturatedLL = saturated(this.response, this.fam);
+  }
+
+  setPirlsControl(control: Control['pirls']): void {
+    setPirlsControl(this.st, control);
+  }
+
+  thetaFromTilde(tt: ArrayLike<number>): number[] {
+    return thetaFromTilde(this.randomCond, tt);
+  }
+
+  tildeFromTheta(theta: ArrayLike<number>): number[] {
+    return tildeFromTheta(this.randomCond, theta);
+  }
+
+  /** -2 log-likelihood of the Laplace approximation at the mode PIRLS just found. */
+  laplaceDeviance(pdev: number): number {
+    const { st, fam } = this;
+    return (
+      pdev +
+      logdetRe(st.factored) +
+      (fam.hasScale ? this.scaleFamilyAicExcess(pdev) : -2 * this.saturatedLL)
     );
   }
-  const lay = buildLayout(re.blocks, n, p);
-  const sys = allocateSystem(backend, re, lay, rowMajor(frame.X, n, p));
-  // β fixed (Laplace and quadrature objectives): the same random effects without X columns.
-  const sysU = allocateSystem(backend, re, buildLayout(re.blocks, n, 0), new Float64Array(0), sys);
-  const st = createPirlsState(sys, sysU, fam, resp);
-  let saturated = 0;
-  for (let i = 0; i < n; i++) saturated += fam.logDensity(resp.y[i], resp.y[i], resp.priorWt[i], 1);
-  return { frame, re, st, resp, fam, nAGQ: settings.nAGQ, saturated };
+
+  /** For families with a dispersion: R's family aic minus the deviance (lme4's Laplace uses aic). */
+  private scaleFamilyAicExcess(pdev: number): number {
+    const { st, response: resp, fam } = this;
+    const f = st.sys.backend.heap.f64;
+    const mu = f.subarray(st.off.mu, st.off.mu + st.n); // a view of μ in the heap, no copy
+    let uu = 0;
+    for (const v of st.u) uu += v * v;
+    const dev = pdev - uu;
+    return fam.aic(resp.y, resp.binomialN, mu, resp.priorWt, dev) - dev;
+  }
+
+  /** The joint-stage objective at (θ̃, β̃): Laplace or AGQ deviance, β held fixed. */
+  devianceAtThetaBeta(tt: readonly number[], bt: ArrayLike<number>, nAGQ: number): number {
+    this.setThetaTilde(tt);
+    this.st.beta = Float64Array.from(bt);
+    const pdev = pirls(this.st, false);
+    return nAGQ > 1 ? agqDeviance(this, nAGQ) - 2 * this.saturatedLL : this.laplaceDeviance(pdev);
+  }
+
+  /** The nAGQ = 0 objective at θ̃ (β inside PIRLS, warm start unless `fromData`). */
+  stage1Deviance(tt: readonly number[], fromData = false): number {
+    this.setThetaTilde(tt);
+    return this.laplaceDeviance(pirls(this.st, true, fromData));
+  }
+
+  /** Sets θ̃ in both systems (with and without X). */
+  setThetaTilde(tt: readonly number[]): void {
+    setTheta(this.st.sys, tt);
+    setTheta(this.st.sysU, tt);
+  }
+
+  /** lme4's σ for a GLMM: sqrt((Pearson χ² + |u|²) / n) for families with a scale, else 1. */
+  dispersion(): number {
+    if (!this.fam.hasScale) return 1;
+    const { st, response: resp, fam } = this;
+    const f = st.sys.backend.heap.f64;
+    let s = 0;
+    for (let i = 0; i < st.n; i++) {
+      const mu = f[st.off.mu + i];
+      s += (resp.priorWt[i] * (resp.y[i] - mu) ** 2) / fam.variance(mu);
+    }
+    for (const v of st.u) s += v * v;
+    return Math.sqrt(s / st.n);
+  }
 }
 
-/** -2 log-likelihood of the Laplace approximation at the mode PIRLS just found. */
-export function laplaceDeviance(m: GlmmModel, pdev: number): number {
-  const { st, fam } = m;
-  return (
-    pdev + logdetRe(st.factored) + (fam.hasScale ? scaleFamilyAicExcess(m, pdev) : -2 * m.saturated)
-  );
-}
-
-/** For families with a dispersion: R's family aic minus the deviance (lme4's Laplace uses aic). */
-function scaleFamilyAicExcess(m: GlmmModel, pdev: number): number {
-  const { st, resp, fam } = m;
-  const f = st.sys.backend.heap.f64;
-  const mu = f.subarray(st.off.mu, st.off.mu + st.n); // a view of μ in the heap, no copy
-  let uu = 0;
-  for (const v of st.u) uu += v * v;
-  const dev = pdev - uu;
-  return fam.aic(resp.y, resp.binomialN, mu, resp.priorWt, dev) - dev;
-}
-
-/** The objective of the second stage at (θ, β): Laplace or AGQ deviance, β held fixed. */
-function devianceAtThetaBeta(m: GlmmModel, theta: readonly number[], beta: Float64Array): number {
-  setThetaBoth(m.st, theta);
-  m.st.beta = Float64Array.from(beta);
-  const pdev = pirls(m.st, false);
-  return m.nAGQ > 1 ? agqDeviance(m) - 2 * m.saturated : laplaceDeviance(m, pdev);
+function saturated(resp: GlmmResponse, fam: Family): number {
+  let s = 0;
+  for (let i = 0; i < resp.y.length; i++)
+    s += fam.logDensity(resp.y[i], resp.y[i], resp.priorWt[i], 1);
+  return s;
 }
 
 /** Runs f, turning a PIRLS failure into +Infinity so the optimizer backs off. */
@@ -121,65 +246,78 @@ function guarded(f: () => number, onFail: () => void): number {
   }
 }
 
-export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSettings): MerFitData {
+/** nAGQ > 1 integrates one scalar random effect per group (as lme4). */
+export function checkQuadrature(m: GlmmModel, nAGQ: number): void {
+  const blocks = m.randomCond.re.blocks;
+  if (nAGQ > 1 && !(blocks.length === 1 && blocks[0].v === 1)) {
+    throw new ModelSpecError(
+      `nAGQ > 1 is only available for models with a single, scalar random-effects term (got ${m.frame.randomTerms.map((t) => t.source).join(' + ')})`,
+    );
+  }
+}
+
+/** Fits the model (both stages), checks the optimum, and reads the estimates off it. */
+export function fitGlmm(m: GlmmModel, settings: GlmmSettings): GlmmEstimates {
+  const { nAGQ, control } = settings;
+  checkQuadrature(m, nAGQ);
+  m.setPirlsControl(control.pirls);
   const t0 = performance.now();
-  const m = buildGlmm(frame, backend, settings);
-  const t1 = performance.now();
-  const { re, st } = m;
+  const { st } = m;
+  const re = m.randomCond.re;
   const nTheta = re.nTheta;
   const log = new EvaluationLog(settings.onProgress);
+  const optimizerOptions = (lower: number[], rhoend: number) => ({
+    method: control.optimizer.method,
+    lower,
+    upper: lower.map(() => Infinity),
+    rhobeg: control.optimizer.rhobeg,
+    rhoend,
+    maxEval: control.optimizer.maxEval,
+  });
+  const start = control.optimizer.start ? m.tildeFromTheta(control.optimizer.start) : re.start;
 
   // Stage 1: β inside PIRLS, θ optimized (lme4's nAGQ = 0 fit, the start of every fit).
   initializeFromData(st);
   let fresh = true;
-  const stage1 = (theta: readonly number[]): number => {
+  const stage1 = (tt: readonly number[]): number => {
     const d = guarded(
       () => {
-        setThetaBoth(st, theta);
-        const pdev = pirls(st, true, fresh);
+        const dev = m.stage1Deviance(tt, fresh);
         fresh = false;
-        return laplaceDeviance(m, pdev);
+        return dev;
       },
       () => {
         initializeFromData(st);
         fresh = true;
       },
     );
-    log.record(theta, d);
+    log.record(m.thetaFromTilde(tt), d);
     return d;
   };
   // The very first PIRLS must succeed from the data: a failure there is the user's problem.
-  setThetaBoth(st, re.start);
-  pirls(st, true, true);
+  m.stage1Deviance(start, true);
   fresh = false;
   // When stage 2 follows, stage 1 only provides its starting point and need not be precise.
-  const rhoend1 = m.nAGQ === 0 ? 2e-7 : 1e-3;
-  const opt1 = minimize(stage1, re.start, {
-    lower: re.lower,
-    upper: re.lower.map(() => Infinity),
-    rhobeg: 0.2,
-    rhoend: rhoend1,
-  });
-  let theta = opt1.x;
-  stage1(theta);
-  let beta = Float64Array.from(st.beta);
+  const rhoend1 = nAGQ === 0 ? control.optimizer.rhoendNAGQ0 : control.optimizer.rhoendStage1;
+  const opt1 = minimize(stage1, start, optimizerOptions(re.lower, rhoend1));
+  let thetaT = opt1.x;
+  stage1(thetaT);
+  let betaT = Float64Array.from(st.beta);
   let opt: OptimResult = opt1;
-  const messages: string[] = [...frame.messages, ...m.resp.warnings];
 
-  if (m.nAGQ > 0) {
+  if (nAGQ > 0) {
     // Stage 2: θ and β jointly, each measured in units of its approximate standard error (β
     // from stage 1's R_X, θ from the curvature of the stage-1 objective), so that the optimizer
     // sees a well-conditioned problem.
-    const sigma1 = dispersion(m);
-    const vc = fixedEffectsCovariance(st.sys, sigma1);
-    const betaScale = beta.map((_, j) => {
+    const vc = fixedEffectsCovariance(st.sys, m.dispersion());
+    const betaScale = betaT.map((_, j) => {
       const s = Math.sqrt(vc[j][j]);
       return Number.isFinite(s) && s > 0 ? s : 1;
     });
-    const thetaScale = curvatureScales(stage1, theta, opt1.fval);
-    stage1(theta);
+    const thetaScale = curvatureScales(stage1, thetaT, opt1.fval);
+    stage1(thetaT);
     const beta0 = Float64Array.from(st.beta);
-    const theta0 = [...theta];
+    const theta0 = [...thetaT];
     const toTheta = (par: readonly number[]) => theta0.map((t, i) => t + thetaScale[i] * par[i]);
     const toBeta = (par: readonly number[]) =>
       beta0.map((b, j) => b + betaScale[j] * par[nTheta + j]);
@@ -187,88 +325,99 @@ export function fitGlmm(frame: ModelFrame, backend: Backend, settings: GlmmSetti
       const th = toTheta(par);
       const b = toBeta(par);
       const d = guarded(
-        () => devianceAtThetaBeta(m, th, b),
-        () => {
-          st.u.fill(0);
-        },
+        () => m.devianceAtThetaBeta(th, b, nAGQ),
+        () => st.u.fill(0),
       );
-      log.record([...th, ...b], d);
+      log.record([...m.thetaFromTilde(th), ...betaFromTilde(m.fixedCond, b)], d);
       return d;
     };
-    const start = [...theta.map(() => 0), ...beta.map(() => 0)];
     const lower = [
       ...re.lower.map((l, i) => (l - theta0[i]) / thetaScale[i]),
-      ...beta.map(() => -Infinity),
+      ...betaT.map(() => -Infinity),
     ];
-    opt = minimize(stage2, start, {
-      lower,
-      upper: lower.map(() => Infinity),
-      rhobeg: 0.2,
-      rhoend: 1e-5,
-    });
-    theta = toTheta(opt.x);
-    beta = toBeta(opt.x);
+    const start2 = [...thetaT.map(() => 0), ...betaT.map(() => 0)];
+    opt = minimize(stage2, start2, optimizerOptions(lower, control.optimizer.rhoend));
+    thetaT = toTheta(opt.x);
+    betaT = toBeta(opt.x);
+  }
+  const t1 = performance.now();
+  const finish = finishGlmm(m, nAGQ, control, thetaT, betaT);
+  const messages = [...finish.messages];
+  let converged = opt.converged && opt1.converged && finish.converged;
+  if (!opt1.converged) messages.unshift(`stage 1 optimizer did not converge: ${opt1.message}`);
+  if (opt !== opt1 && !opt.converged) {
+    messages.unshift(`stage 2 optimizer did not converge: ${opt.message}`);
   }
   const t2 = performance.now();
-  const result = glmmResults(m, theta, beta, messages);
-  const t3 = performance.now();
   return {
-    ...result,
+    ...finish.estimates,
+    singular: isSingular(re.lower, thetaT, control.checks.singularTol),
+    messages,
     optimizer: {
       method: opt.method,
       evaluations: log.evaluations,
-      converged: opt.converged && opt1.converged,
+      converged,
       messages: [
         `stage 1 (θ; β in PIRLS): ${opt1.evaluations} evaluations, ${opt1.message}`,
         ...(opt === opt1 ? [] : [`stage 2 (θ, β): ${opt.evaluations} evaluations, ${opt.message}`]),
       ],
-      start: [...re.start],
+      start: m.thetaFromTilde(start),
       lower: [...re.lower],
-      fval: result.deviance,
+      fval: finish.estimates.deviance,
       history: log.history,
+      control,
     },
-    backend: `${backend.name}${backend.variant === 'js' ? '' : `-${backend.variant}`}`,
-    timings: { frame: 0, setup: t1 - t0, optimize: t2 - t1, finish: t3 - t2, total: t3 - t0 },
+    timings: { optimize: t1 - t0, finish: t2 - t1 },
   };
 }
 
-/** lme4's σ for a GLMM: sqrt((Pearson χ² + |u|²) / n) for families with a scale, else 1. */
-export function dispersion(m: GlmmModel): number {
-  if (!m.fam.hasScale) return 1;
-  const { st, resp, fam } = m;
-  const f = st.sys.backend.heap.f64;
-  let s = 0;
-  for (let i = 0; i < st.n; i++) {
-    const mu = f[st.off.mu + i];
-    s += (resp.priorWt[i] * (resp.y[i] - mu) ** 2) / fam.variance(mu);
-  }
-  for (const v of st.u) s += v * v;
-  return Math.sqrt(s / st.n);
-}
-
-function glmmResults(
+/** Derivatives at the optimum, vcov, checks, and every estimate in lme4's units. */
+function finishGlmm(
   m: GlmmModel,
-  theta: number[],
-  beta: Float64Array,
-  messages: string[],
-): Omit<MerFitData, 'optimizer' | 'backend' | 'timings'> {
-  const { st, re, frame, fam, resp } = m;
+  nAGQ: number,
+  control: Control,
+  thetaT: number[],
+  betaT: Float64Array,
+): {
+  estimates: Omit<GlmmEstimates, 'singular' | 'messages' | 'optimizer' | 'timings'>;
+  messages: string[];
+  converged: boolean;
+} {
+  const { st, n, p } = m;
+  const re = m.randomCond.re;
   const nTheta = re.nTheta;
-  const n = st.n;
-  const p = st.p;
-  const objectiveAt = (th: readonly number[], b: Float64Array): number =>
-    m.nAGQ === 0 ? stage1Objective(m, th) : devianceAtThetaBeta(m, th, b);
+  const objectiveAt = (th: readonly number[], b: ArrayLike<number>): number =>
+    nAGQ === 0 ? m.stage1Deviance(th) : m.devianceAtThetaBeta(th, b, nAGQ);
+  const small = n < control.checks.nobsMax;
+  const hessianVcov =
+    nAGQ > 0 && p > 0 && (control.vcov === 'hessian' || (control.vcov === 'auto' && small));
+  const messages: string[] = [];
+  let converged = true;
 
-  let vcov: number[][];
-  if (m.nAGQ > 0 && p > 0 && n < HESSIAN_NOBS_MAX) {
-    // lme4: vcov from the finite-difference Hessian of the deviance over (θ, β).
-    const x0 = [...theta, ...beta];
-    const H = finiteDifferenceHessian(
-      (x) => objectiveAt(x.slice(0, nTheta), Float64Array.from(x.slice(nTheta))),
+  // Derivatives over (θ̃, β̃) (over θ̃ alone for nAGQ = 0, where β is profiled by PIRLS).
+  let derivs: Derivatives | null = null;
+  const x0 = nAGQ === 0 ? [...thetaT] : [...thetaT, ...betaT];
+  if (hessianVcov || small) {
+    derivs = finiteDifferenceDerivatives(
+      (x) => objectiveAt(x.slice(0, nTheta), x.slice(nTheta)),
       x0,
+      control.derivativeStep,
     );
-    const Hinv = invertSymmetric(H);
-    vcov = Hinv
+    if (small) {
+      const interior = x0.map(
+        (v, i) => i >= nTheta || !(re.lower[i] === 0 && v < control.checks.singularTol),
+      );
+      const check = checkConvergence(derivs, interior, control.checks);
+      converged = check.converged;
+      messages.push(...check.messages);
+    }
+  }
+  let vcovT: number[][] = [];
+  let vcovMethod: GlmmEstimates['vcovMethod'] = p === 0 ? 'none' : 'RX';
+  if (hessianVcov && derivs) {
+    // lme4: vcov from the finite-difference Hessian of the deviance over (θ, β).
+    const Hinv = invertSymmetric(derivs.hessian);
+    vcovT = Hinv
       ? Array.from({ length: p }, (_, i) =>
           Array.from(
             { length: p },
@@ -276,60 +425,40 @@ function glmmResults(
           ),
         )
       : [];
-    if (!Hinv || vcov.some((row, i) => !(row[i] > 0))) vcov = [];
-  } else {
-    vcov = [];
-  }
-  // Back to the optimum (the Hessian moved the state).
-  const dev = objectiveAt(theta, beta);
-  const sigma = dispersion(m);
-  if (vcov.length === 0 && p > 0) {
-    reweight(st, true); // the joint system's R_X at the weights of the final mode
-    if (m.nAGQ > 0 && n < HESSIAN_NOBS_MAX) {
+    if (!Hinv || vcovT.some((row, i) => !(row[i] > 0))) {
+      vcovT = [];
       messages.push(
         'Hessian of the deviance is not positive definite: standard errors from the Laplace information instead',
       );
+    } else {
+      vcovMethod = 'hessian';
     }
-    vcov = fixedEffectsCovariance(st.sys, sigma);
+  }
+  // Back to the optimum (the derivatives moved the state).
+  const deviance = objectiveAt(thetaT, betaT);
+  const sigma = m.dispersion();
+  if (vcovT.length === 0 && p > 0) {
+    reweight(st, true); // the joint system's R_X at the weights of the final mode
+    vcovT = fixedEffectsCovariance(st.sys, sigma);
   }
   const f = st.sys.backend.heap.f64;
-  const mu = Array.from(f.subarray(st.off.mu, st.off.mu + n));
-  const eta = Array.from(f.subarray(st.off.eta, st.off.eta + n));
-  const b = lambdaU(st.sys, st.u);
-  const ranef = ranefGroups(st.sys.lay, theta, b, conditionalVarU(st.factored), sigma);
-  const residuals = mu.map((mv, i) => {
-    const d = fam.devResid(resp.y[i], mv, resp.priorWt[i]);
-    return Math.sign(resp.y[i] - mv) * Math.sqrt(Math.max(0, d));
-  });
-  const pearsonResiduals = mu.map(
-    (mv, i) => ((resp.y[i] - mv) * Math.sqrt(resp.priorWt[i])) / Math.sqrt(fam.variance(mv)),
-  );
-  const df = p + nTheta + (fam.hasScale ? 1 : 0);
+  const bTilde = lambdaU(st.sys, st.u);
   return {
-    ...coreFields({ frame, re, theta, beta, vcov, sigma, logLik: -dev / 2, df, messages }),
-    family: fam.name,
-    link: fam.link.name,
-    REML: false,
-    nAGQ: m.nAGQ,
-    REMLcrit: null,
-    varCorr: varCorrRows(re, theta, sigma, fam.hasScale),
-    ranef,
-    fitted: mu,
-    eta,
-    residuals,
-    pearsonResiduals,
-    nbTheta: fam.kind === 'negative.binomial' ? nbTheta(fam) : undefined,
+    estimates: {
+      nAGQ,
+      theta: m.thetaFromTilde(thetaT),
+      beta: betaFromTilde(m.fixedCond, betaT),
+      vcov: vcovFromTilde(m.fixedCond, vcovT),
+      vcovMethod,
+      sigma,
+      deviance,
+      logLik: -deviance / 2,
+      b: bFromTilde(m.randomCond, bTilde),
+      condVarU: conditionalVarU(st.factored),
+      mu: Float64Array.from(f.subarray(st.off.mu, st.off.mu + n)),
+      eta: Float64Array.from(f.subarray(st.off.eta, st.off.eta + n)),
+    },
+    messages,
+    converged,
   };
-}
-
-/** Sets θ in both systems (with and without X). */
-function setThetaBoth(st: PirlsState, theta: readonly number[]): void {
-  setTheta(st.sys, theta);
-  setTheta(st.sysU, theta);
-}
-
-/** The nAGQ = 0 objective at θ (β inside PIRLS, warm start). */
-function stage1Objective(m: GlmmModel, theta: readonly number[]): number {
-  setThetaBoth(m.st, theta);
-  return laplaceDeviance(m, pirls(m.st, true));
 }

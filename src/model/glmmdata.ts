@@ -8,7 +8,7 @@ import type { Family } from './family';
 
 export interface GlmmResponse {
   y: Float64Array;
-  /** Prior weights (binomial: trials × user weights). */
+  /** Prior weights (binomial: trials × user weights; validated by the caller). */
   priorWt: Float64Array;
   /** R's `n` for the binomial aic (trials for a two-column response), else null. */
   binomialN: Float64Array | null;
@@ -18,11 +18,16 @@ export interface GlmmResponse {
   warnings: string[];
 }
 
+/**
+ * The response side for the frame's response, or for `yNew` (a refit: the response on the same
+ * scale as `frame.response.y`, e.g. proportions for a cbind() response with the same trials).
+ */
 export function glmmResponse(
   frame: ModelFrame,
   fam: Family,
   userWeights: Float64Array | null,
   userOffset: Float64Array | null,
+  yNew?: Float64Array,
 ): GlmmResponse {
   const { n, response } = frame;
   const name = response.name;
@@ -35,31 +40,23 @@ export function glmmResponse(
   if (response.kind === 'cbind' && fam.kind !== 'binomial') {
     throw new DataError(`a cbind() response needs the binomial family`, name);
   }
-  const y = Float64Array.from(response.y);
+  const y = Float64Array.from(yNew ?? response.y);
   const priorWt = new Float64Array(n).fill(1);
-  if (userWeights) {
-    for (let i = 0; i < n; i++) {
-      const w = userWeights[i];
-      if (!(w >= 0) || !Number.isFinite(w)) {
-        throw new DataError(
-          `weights must be finite and non-negative (row ${frame.rowIndex[i] + 1} has ${w})`,
-          'weights',
-          frame.rowIndex[i] + 1,
-        );
-      }
-      priorWt[i] = w;
-    }
-  }
+  if (userWeights) priorWt.set(userWeights);
   let binomialN: Float64Array | null = null;
   if (response.kind === 'cbind' && response.trials) {
     binomialN = Float64Array.from(response.trials);
     for (let i = 0; i < n; i++) priorWt[i] *= response.trials[i];
+  }
+  if (priorWt.every((w) => w === 0)) {
+    throw new DataError('all prior weights are 0: there is nothing to fit', 'weights');
   }
   const bad = fam.validateY(y, priorWt);
   if (bad) {
     const row = frame.rowIndex[bad.row] + 1;
     throw new DataError(`response '${name}', row ${row}: ${bad.message}`, name, row);
   }
+  checkNotConstant(y, priorWt, name);
   const warnings: string[] = [];
   if (fam.kind === 'poisson' || fam.kind === 'negative.binomial') {
     if (y.some((v) => v !== Math.round(v)))
@@ -74,16 +71,21 @@ export function glmmResponse(
   let offset: Float64Array | null = frame.offset ? Float64Array.from(frame.offset) : null;
   if (userOffset) {
     offset ??= new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(userOffset[i])) {
-        throw new DataError(
-          `offset must be finite (row ${frame.rowIndex[i] + 1})`,
-          'offset',
-          frame.rowIndex[i] + 1,
-        );
-      }
-      offset[i] += userOffset[i];
-    }
+    for (let i = 0; i < n; i++) offset[i] += userOffset[i];
   }
   return { y, priorWt, binomialN, offset, warnings };
+}
+
+/** lme4's "Response is constant": glmer refuses a response without variation. */
+function checkNotConstant(y: Float64Array, priorWt: Float64Array, name: string): void {
+  let first = NaN;
+  for (let i = 0; i < y.length; i++) {
+    if (priorWt[i] === 0) continue;
+    if (Number.isNaN(first)) first = y[i];
+    else if (y[i] !== first) return;
+  }
+  throw new DataError(
+    `the response '${name}' is constant (every value is ${first}): there is nothing to fit`,
+    name,
+  );
 }

@@ -1,13 +1,20 @@
 /**
  * Finite-difference Hessian with lme4's deriv12 step (1e-4): the diagonal from central second
  * differences, the off-diagonal from f(x ± hᵢ ± hⱼ) along the two diagonals, which reuses the
- * axis points: 1 + 2n + n(n-1) evaluations instead of 1 + 2n + 2n(n-1).
+ * axis points: 1 + 2n + n(n-1) evaluations instead of 1 + 2n + 2n(n-1). The gradient comes
+ * from the same axis points.
  */
-export function finiteDifferenceHessian(
+export interface Derivatives {
+  /** Central-difference gradient. */
+  gradient: number[];
+  hessian: number[][];
+}
+
+export function finiteDifferenceDerivatives(
   f: (x: number[]) => number,
   x: readonly number[],
-  h = 1e-4,
-): number[][] {
+  h: number,
+): Derivatives {
   const n = x.length;
   const f0 = f([...x]);
   const at = (steps: [number, number][]): number => {
@@ -34,7 +41,7 @@ export function finiteDifferenceHessian(
       H[j][i] = v;
     }
   }
-  return H;
+  return { gradient: x.map((_, i) => (plus[i] - minus[i]) / (2 * h)), hessian: H };
 }
 
 /** Inverse of a small symmetric positive-definite matrix by Gauss–Jordan; null if singular. */

@@ -2,12 +2,15 @@
  * GLM link functions, numerically as R's `make.link` (and its C helpers for logit): the same
  * clamps of eta and mu, so that PIRLS iterates and deviances match lme4's.
  *
- * Every link is also known by an integer code shared with the AssemblyScript kernels
- * (`assembly/glm.ts`), see {@link LinkCode}.
+ * Every link is also known by an integer code shared with the kernels (`assembly/codes.ts`),
+ * see {@link LinkCode}. The inverse link and its derivative are the kernels' own scalar
+ * functions (`src/backend/js/links.ts`, the port of `assembly/glm.ts`), so host and kernels
+ * compute the same numbers.
  */
 
+import * as C from '../../assembly/codes';
+import { linkfun1, linkinv1, muEta1 } from '../backend/js/links';
 import { OptionError } from '../errors';
-import { DBL_EPSILON, dnorm, pnorm, qnorm } from './distributions';
 
 /** Link names as R spells them. */
 export type LinkName =
@@ -21,17 +24,17 @@ export type LinkName =
   | 'sqrt'
   | '1/mu^2';
 
-/** Integer codes of the links, identical in `assembly/glm.ts` (LINK_* constants). */
+/** Integer codes of the links: the LINK_* constants of `assembly/codes.ts`. */
 export const LinkCode = {
-  identity: 0,
-  log: 1,
-  logit: 2,
-  probit: 3,
-  cloglog: 4,
-  cauchit: 5,
-  inverse: 6,
-  sqrt: 7,
-  '1/mu^2': 8,
+  identity: C.LINK_IDENTITY,
+  log: C.LINK_LOG,
+  logit: C.LINK_LOGIT,
+  probit: C.LINK_PROBIT,
+  cloglog: C.LINK_CLOGLOG,
+  cauchit: C.LINK_CAUCHIT,
+  inverse: C.LINK_INVERSE,
+  sqrt: C.LINK_SQRT,
+  '1/mu^2': C.LINK_INVSQUARE,
 } as const satisfies Record<LinkName, number>;
 
 /** A link function g with its inverse and derivative, as an R `link-glm` object. */
@@ -50,28 +53,7 @@ export interface Link {
   validEta(eta: number): boolean;
 }
 
-// logit thresholds of R's family.c
-const THRESH = 30;
-const MTHRESH = -30;
-const INVEPS = 1 / DBL_EPSILON;
-
-// probit: thresh <- -qnorm(.Machine$double.eps)
-const PROBIT_THRESH = -qnorm(DBL_EPSILON);
-// cauchit: thresh <- -qcauchy(.Machine$double.eps) = 1 / tan(pi * eps)
-const CAUCHIT_THRESH = 1 / Math.tan(Math.PI * DBL_EPSILON);
-
-/** Cauchy distribution function, as R's pcauchy (accurate in both tails). */
-function pcauchy(x: number): number {
-  if (Number.isNaN(x)) return x;
-  if (!Number.isFinite(x)) return x < 0 ? 0 : 1;
-  if (Math.abs(x) > 1) {
-    const y = Math.atan(1 / x) / Math.PI;
-    return x > 0 ? 0.5 - y + 0.5 : -y;
-  }
-  return 0.5 + Math.atan(x) / Math.PI;
-}
-
-/** Cauchy quantile, as R's qcauchy(p) for 0 < p < 1. */
+/** Cauchy quantile, as R's qcauchy(p) for 0 < p < 1 (exact at 1/4 and 3/4, unlike the kernel). */
 function qcauchy(p: number): number {
   if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
   if (p === 0.5) return 0;
@@ -88,107 +70,36 @@ function tanpi(x: number): number {
   return Math.tan(Math.PI * x);
 }
 
-const identity: Link = {
-  name: 'identity',
-  code: LinkCode.identity,
-  linkfun: (mu) => mu,
-  linkinv: (eta) => eta,
-  muEta: () => 1,
-  validEta: () => true,
-};
+const always = () => true;
+const positive = (eta: number) => Number.isFinite(eta) && eta > 0;
 
-const log: Link = {
-  name: 'log',
-  code: LinkCode.log,
-  linkfun: (mu) => Math.log(mu),
-  linkinv: (eta) => Math.max(Math.exp(eta), DBL_EPSILON),
-  muEta: (eta) => Math.max(Math.exp(eta), DBL_EPSILON),
-  validEta: () => true,
-};
-
-const logit: Link = {
-  name: 'logit',
-  code: LinkCode.logit,
-  linkfun: (mu) => Math.log(mu / (1 - mu)),
-  linkinv: (eta) => {
-    const tmp = eta < MTHRESH ? DBL_EPSILON : eta > THRESH ? INVEPS : Math.exp(eta);
-    return tmp / (1 + tmp);
-  },
-  muEta: (eta) => {
-    const opexp = 1 + Math.exp(eta);
-    return eta > THRESH || eta < MTHRESH ? DBL_EPSILON : Math.exp(eta) / (opexp * opexp);
-  },
-  validEta: () => true,
-};
-
-const probit: Link = {
-  name: 'probit',
-  code: LinkCode.probit,
-  linkfun: (mu) => qnorm(mu),
-  linkinv: (eta) => pnorm(Math.min(Math.max(eta, -PROBIT_THRESH), PROBIT_THRESH)),
-  muEta: (eta) => Math.max(dnorm(eta), DBL_EPSILON),
-  validEta: () => true,
-};
-
-const cloglog: Link = {
-  name: 'cloglog',
-  code: LinkCode.cloglog,
-  linkfun: (mu) => Math.log(-Math.log(1 - mu)),
-  linkinv: (eta) => Math.max(Math.min(-Math.expm1(-Math.exp(eta)), 1 - DBL_EPSILON), DBL_EPSILON),
-  muEta: (eta) => {
-    const e = Math.min(eta, 700);
-    return Math.max(Math.exp(e) * Math.exp(-Math.exp(e)), DBL_EPSILON);
-  },
-  validEta: () => true,
-};
-
-const cauchit: Link = {
-  name: 'cauchit',
-  code: LinkCode.cauchit,
-  linkfun: (mu) => qcauchy(mu),
-  linkinv: (eta) => pcauchy(Math.min(Math.max(eta, -CAUCHIT_THRESH), CAUCHIT_THRESH)),
-  // dcauchy(eta) = 1 / (pi (1 + eta^2))
-  muEta: (eta) => Math.max(1 / (Math.PI * (1 + eta * eta)), DBL_EPSILON),
-  validEta: () => true,
-};
-
-const inverse: Link = {
-  name: 'inverse',
-  code: LinkCode.inverse,
-  linkfun: (mu) => 1 / mu,
-  linkinv: (eta) => 1 / eta,
-  muEta: (eta) => -1 / (eta * eta),
-  validEta: (eta) => Number.isFinite(eta) && eta !== 0,
-};
-
-const sqrt: Link = {
-  name: 'sqrt',
-  code: LinkCode.sqrt,
-  linkfun: (mu) => Math.sqrt(mu),
-  linkinv: (eta) => eta * eta,
-  muEta: (eta) => 2 * eta,
-  validEta: (eta) => Number.isFinite(eta) && eta > 0,
-};
-
-const invSquare: Link = {
-  name: '1/mu^2',
-  code: LinkCode['1/mu^2'],
-  linkfun: (mu) => 1 / (mu * mu),
-  linkinv: (eta) => 1 / Math.sqrt(eta),
-  muEta: (eta) => -1 / (2 * Math.pow(eta, 1.5)),
-  validEta: (eta) => Number.isFinite(eta) && eta > 0,
-};
+/** The link `name` over the kernels' scalar functions for its code. */
+function kernelLink(
+  name: LinkName,
+  validEta: (eta: number) => boolean,
+  linkfun?: (mu: number) => number,
+): Link {
+  const code = LinkCode[name];
+  return {
+    name,
+    code,
+    linkfun: linkfun ?? ((mu) => linkfun1(code, mu)),
+    linkinv: (eta) => linkinv1(code, eta),
+    muEta: (eta) => muEta1(code, eta),
+    validEta,
+  };
+}
 
 const LINKS: Readonly<Record<LinkName, Link>> = {
-  identity,
-  log,
-  logit,
-  probit,
-  cloglog,
-  cauchit,
-  inverse,
-  sqrt,
-  '1/mu^2': invSquare,
+  identity: kernelLink('identity', always),
+  log: kernelLink('log', always),
+  logit: kernelLink('logit', always),
+  probit: kernelLink('probit', always),
+  cloglog: kernelLink('cloglog', always),
+  cauchit: kernelLink('cauchit', always, qcauchy),
+  inverse: kernelLink('inverse', (eta) => Number.isFinite(eta) && eta !== 0),
+  sqrt: kernelLink('sqrt', positive),
+  '1/mu^2': kernelLink('1/mu^2', positive),
 };
 
 /** All link names, in code order. */

@@ -1,167 +1,320 @@
 /**
- * Linear mixed models by profiled deviance (lme4 / MixedModels.jl). The cross-products are formed
- * once; each objective evaluation is `objective(updateL(setTheta(sys, θ)))` and never touches the
- * n observations again.
+ * Linear mixed models by profiled deviance (lme4 / MixedModels.jl). The model object owns the
+ * frame, the conditioned blocks and the resident system; the cross-products are formed once,
+ * each objective evaluation is `objective(updateL(setTheta(sys, θ̃)))` and never touches the n
+ * observations again. A new response (a refit) recomputes only the response's cross-products.
  */
 import type { Backend } from '../backend/kernels';
 import type { ModelFrame } from '../frame/types';
-import { FitError } from '../errors';
+import { DataError, FitError } from '../errors';
 import { minimize } from '../optim/minimize';
-import { EvaluationLog, type ProgressCallback } from './optsummary';
+import {
+  betaFromTilde,
+  bFromTilde,
+  conditionedXRowMajor,
+  conditionFixed,
+  conditionRandom,
+  leastSquares,
+  remlCorrection,
+  thetaFromTilde,
+  tildeFromTheta,
+  vcovFromTilde,
+  type FixedConditioning,
+  type RandomConditioning,
+} from './conditioning';
 import { conditionalVarU } from './condvar';
+import type { Control } from './control';
+import { checkConvergence } from './convergence';
+import { finiteDifferenceDerivatives } from './hessian';
 import { buildLayout } from './layout';
+import { EvaluationLog, type OptimizerSummary, type ProgressCallback } from './optsummary';
+import { linearPredictor } from './predict';
 import { buildReStructure } from './reblocks';
+import { isSingular } from './singular';
 import {
   allocateSystem,
+  lambdaU,
   logdetRe,
   logdetX,
   pwrss,
-  updateCrossprod,
   setTheta,
-  lambdaU,
   solveUBeta,
+  updateCrossprod,
   updateL,
+  updateResponseCrossprod,
   type MixedSystem,
 } from './system';
-import { ranefGroups } from '../results/ranef';
-import type { MerFitData } from '../results/types';
-import { varCorrRows } from '../results/varcorr';
 import { fixedEffectsCovariance } from './vcov';
-import { linearPredictor } from './predict';
-import { coreFields } from '../results/assemble';
+
+/** Per-row inputs beyond the formula (validated by the caller, one value per kept row). */
+export interface LmmInputs {
+  /** Prior weights, or null. */
+  weights: Float64Array | null;
+  /** Offset from the `offset` option, added to any formula `offset()` terms; or null. */
+  offset: Float64Array | null;
+}
 
 export interface LmmSettings {
   /** REML (true, lme4's default) or maximum likelihood. */
   REML: boolean;
-  /** Called after each objective evaluation. */
+  control: Control;
   onProgress?: ProgressCallback;
 }
 
-/** An LMM ready for the optimizer: the resident system plus what the objective needs. */
-export interface LmmModel {
-  sys: MixedSystem;
-  n: number;
-  p: number;
+/** What an LMM fit estimates, in lme4's units (read off the factor at the optimum). */
+export interface LmmEstimates {
   REML: boolean;
+  theta: number[];
+  beta: Float64Array;
+  vcov: number[][];
+  sigma: number;
+  /** The objective at the optimum: the REML criterion or the ML deviance. */
+  fval: number;
+  logLik: number;
+  /** b = Λu in layout order (lme4's units). */
+  b: Float64Array;
+  /** Conditional covariances of u per block (see conditionalVarU). */
+  condVarU: Float64Array[];
+  /** Linear predictor (= fitted values) on the kept rows. */
+  fitted: Float64Array;
+  singular: boolean;
+  optimizer: OptimizerSummary;
+  /** Convergence and other messages raised by the fit. */
+  messages: string[];
+  timings: { optimize: number; finish: number };
 }
 
-/** Builds the blocked system and copies the cross-products into the backend heap (once). */
-export function buildLmm(frame: ModelFrame, backend: Backend, REML: boolean): LmmModel {
-  const n = frame.n;
-  const p = frame.xNames.length;
-  const re = buildReStructure(frame.randomTerms, n);
-  const lay = buildLayout(re.blocks, n, p);
-  const sys = allocateSystem(backend, re, lay, rowMajor(frame.X, n, p));
-  const f = backend.heap.f64;
-  const y = frame.response.y;
-  for (let i = 0; i < n; i++) f[sys.off.y + i] = y[i] - (frame.offset ? frame.offset[i] : 0);
-  updateCrossprod(sys, false);
-  return { sys, n, p, REML };
-}
+/** An LMM resident in a backend: the blocked system plus everything the objective needs. */
+export class LmmModel {
+  readonly kind = 'lmm';
+  readonly n: number;
+  readonly p: number;
+  readonly sys: MixedSystem;
+  readonly fixedCond: FixedConditioning;
+  readonly randomCond: RandomConditioning;
+  /** Prior weights per kept row, or null (unit weights). */
+  readonly weights: Float64Array | null;
+  /** Total offset per kept row (formula terms plus the option), or null. */
+  readonly offset: Float64Array | null;
+  /** Σ log wᵢ over the positive weights (0 without weights): their term of the log-likelihood. */
+  readonly sumLogWeights: number;
+  /**
+   * Observations that carry information: those with a positive weight. Rows of weight 0 add
+   * nothing to the cross-products and are left out of the likelihood (lme4 returns -Inf).
+   */
+  readonly nInformative: number;
+  /** Messages about the model's inputs (e.g. rows with weight 0). */
+  readonly messages: string[] = [];
+  private currentY: Float64Array | null = null;
+  /** Least-squares coefficients (in X̃'s units) removed from the current response. */
+  private gamma: Float64Array;
 
-/** Row-major copy of a column-major n×p matrix. */
-export function rowMajor(x: Float64Array, n: number, p: number): Float64Array {
-  const out = new Float64Array(n * p);
-  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) out[i * p + j] = x[i + j * n];
-  return out;
-}
-
-/** The profiled deviance (ML) or REML criterion for the factor currently in L. */
-export function objective(m: LmmModel): number {
-  const { sys, n, p, REML } = m;
-  const dof = REML ? n - p : n;
-  let d = logdetRe(sys) + dof * (1 + Math.log((2 * Math.PI * pwrss(sys)) / dof));
-  if (REML) d += logdetX(sys);
-  return d;
-}
-
-/** Objective at θ; Infinity where the system is not positive definite. Mutates the system. */
-export function devianceAt(m: LmmModel, theta: readonly number[]): number {
-  const status = updateL(setTheta(m.sys, theta));
-  if (status !== 0) return Infinity;
-  const d = objective(m);
-  return Number.isFinite(d) ? d : Infinity;
-}
-
-/** Fits the model: optimizes θ, then reads every result off the final factor. */
-export function fitLmm(frame: ModelFrame, backend: Backend, settings: LmmSettings): MerFitData {
-  const t0 = performance.now();
-  const m = buildLmm(frame, backend, settings.REML);
-  const t1 = performance.now();
-  const { re } = m.sys;
-  const log = new EvaluationLog(settings.onProgress);
-  const opt = minimize(
-    (theta) => {
-      const d = devianceAt(m, theta);
-      log.record(theta, d);
-      return d;
-    },
-    re.start,
-    { lower: re.lower, upper: re.lower.map(() => Infinity), rhobeg: 0.2, rhoend: 1e-5 },
-  );
-  const t2 = performance.now();
-  const theta = opt.x;
-  const fval = devianceAt(m, theta);
-  if (!Number.isFinite(fval)) {
-    throw new FitError('the mixed-model equations are not positive definite at the optimum');
+  /** Builds the blocked system and copies the design into the backend heap (once). */
+  constructor(
+    readonly frame: ModelFrame,
+    readonly backend: Backend,
+    readonly inputs: LmmInputs,
+  ) {
+    const n = frame.n;
+    const p = frame.xNames.length;
+    this.n = n;
+    this.p = p;
+    this.fixedCond = conditionFixed(frame.X, n, p);
+    this.randomCond = conditionRandom(buildReStructure(frame.randomTerms, n));
+    const re = this.randomCond.re;
+    const lay = buildLayout(re.blocks, n, p);
+    this.sys = allocateSystem(backend, re, lay, conditionedXRowMajor(this.fixedCond, frame.X, n));
+    this.weights = inputs.weights;
+    this.offset = combineOffsets(frame.offset, inputs.offset, n);
+    let slw = 0;
+    let zero = 0;
+    if (this.weights) for (const w of this.weights) w > 0 ? (slw += Math.log(w)) : zero++;
+    this.sumLogWeights = slw;
+    this.nInformative = n - zero;
+    if (zero > 0) {
+      this.messages.push(
+        `${zero} observation${zero === 1 ? ' has' : 's have'} weight 0 and carr${zero === 1 ? 'ies' : 'y'} no information: left out of the likelihood`,
+      );
+    }
+    if (this.nInformative <= p) {
+      throw new DataError(
+        `only ${this.nInformative} observations have a positive weight, not more than the ${p} fixed effects`,
+        'weights',
+      );
+    }
+    if (this.weights) backend.heap.f64.set(this.weights, this.sys.off.w);
+    this.gamma = new Float64Array(p);
+    this.setResponse(frame.response.y);
   }
-  const result = lmmResults(m, frame, theta, fval);
-  const t3 = performance.now();
-  return {
-    ...result,
-    optimizer: {
-      method: opt.method,
-      evaluations: opt.evaluations,
-      converged: opt.converged,
-      messages: [opt.message],
-      start: [...re.start],
-      lower: [...re.lower],
-      fval,
-      history: log.history,
-    },
-    backend: `${backend.name}${backend.variant === 'js' ? '' : `-${backend.variant}`}`,
-    timings: { frame: 0, setup: t1 - t0, optimize: t2 - t1, finish: t3 - t2, total: t3 - t0 },
-  };
-}
 
-/** Everything lme4 reports, from the factor at the optimum. */
-function lmmResults(
-  m: LmmModel,
-  frame: ModelFrame,
-  theta: number[],
-  fval: number,
-): Omit<MerFitData, 'optimizer' | 'backend' | 'timings'> {
-  const { sys, n, p, REML } = m;
-  const { re, lay } = sys;
-  const sigma = Math.sqrt(pwrss(sys) / (REML ? n - p : n));
-  const { u, beta } = solveUBeta(sys);
-  const vcov = fixedEffectsCovariance(sys, sigma);
-  const b = lambdaU(sys, u);
-  const ranef = ranefGroups(lay, theta, b, conditionalVarU(sys), sigma);
-  const fitted = linearPredictor(frame, lay, beta, b);
-  const y = frame.response.y;
-  const residuals = fitted.map((f, i) => y[i] - f);
-  const df = p + re.nTheta + 1;
-  return {
-    ...coreFields({
-      frame,
-      re,
-      theta,
+  /** The response the system currently holds (before the offset is removed). */
+  get y(): Float64Array {
+    return this.currentY as Float64Array;
+  }
+
+  /**
+   * Mutates the system for a new response on the same design: removes the offset and the
+   * least-squares fit on X̃, then recomputes only the response's cross-products.
+   */
+  setResponse(y: Float64Array): void {
+    if (y === this.currentY) return;
+    const { n, p, sys } = this;
+    const name = this.frame.response.name;
+    let constant = true;
+    for (let i = 1; i < n && constant; i++) constant = y[i] === y[0];
+    if (constant) {
+      throw new DataError(`the response '${name}' is constant: there is nothing to fit`, name);
+    }
+    const adj = new Float64Array(n);
+    for (let i = 0; i < n; i++) adj[i] = y[i] - (this.offset ? this.offset[i] : 0);
+    const h = this.backend.heap;
+    const xt = h.f64.subarray(sys.off.x, sys.off.x + n * p);
+    const gamma = leastSquares(xt, n, p, adj, this.weights);
+    const f = h.f64;
+    let maxAdj = 0;
+    let maxRes = 0;
+    for (let i = 0; i < n; i++) {
+      let r = adj[i];
+      for (let j = 0; j < p; j++) r -= f[sys.off.x + i * p + j] * gamma[j];
+      f[sys.off.y + i] = r;
+      maxAdj = Math.max(maxAdj, Math.abs(adj[i]));
+      maxRes = Math.max(maxRes, Math.abs(r));
+    }
+    if (maxRes <= 1e-12 * maxAdj) {
+      throw new DataError(
+        `the response '${name}' is fitted exactly by the fixed effects (all residuals are 0)`,
+        name,
+      );
+    }
+    const first = this.currentY === null;
+    this.gamma = gamma;
+    this.currentY = y;
+    if (first) updateCrossprod(sys, this.weights !== null);
+    else updateResponseCrossprod(sys, this.weights !== null);
+  }
+
+  /** The profiled deviance (ML) or REML criterion for the factor currently in L, for X as given. */
+  objective(REML: boolean): number {
+    const { sys, p } = this;
+    const n = this.nInformative;
+    const dof = REML ? n - p : n;
+    let d =
+      logdetRe(sys) - this.sumLogWeights + dof * (1 + Math.log((2 * Math.PI * pwrss(sys)) / dof));
+    if (REML) d += logdetX(sys) + remlCorrection(this.fixedCond);
+    return d;
+  }
+
+  /** Objective at θ̃; Infinity where the system is not positive definite. Mutates the system. */
+  devianceAt(thetaTilde: readonly number[], REML: boolean): number {
+    const status = updateL(setTheta(this.sys, thetaTilde));
+    if (status !== 0) return Infinity;
+    const d = this.objective(REML);
+    return Number.isFinite(d) ? d : Infinity;
+  }
+
+  /** θ in lme4's units from the optimizer's θ̃, and back. */
+  thetaFromTilde(tt: ArrayLike<number>): number[] {
+    return thetaFromTilde(this.randomCond, tt);
+  }
+
+  tildeFromTheta(theta: ArrayLike<number>): number[] {
+    return tildeFromTheta(this.randomCond, theta);
+  }
+
+  /** Reads every estimate off the factor at θ̃ (which must be the last θ̃ evaluated). */
+  estimatesAt(
+    thetaTilde: readonly number[],
+    REML: boolean,
+  ): Omit<LmmEstimates, 'optimizer' | 'messages' | 'timings' | 'singular'> {
+    const fval = this.devianceAt(thetaTilde, REML);
+    if (!Number.isFinite(fval)) {
+      throw new FitError('the mixed-model equations are not positive definite at the optimum');
+    }
+    const { sys, n, p, frame } = this;
+    const sigma = Math.sqrt(pwrss(sys) / (REML ? this.nInformative - p : this.nInformative));
+    const { u, beta: betaResid } = solveUBeta(sys);
+    const betaTilde = betaResid.map((v, j) => v + this.gamma[j]);
+    const beta = betaFromTilde(this.fixedCond, betaTilde);
+    const vcov = vcovFromTilde(this.fixedCond, fixedEffectsCovariance(sys, sigma));
+    const bTilde = lambdaU(sys, u);
+    const fitted = linearPredictor(frame.X, n, beta, this.offset, sys.lay, bTilde);
+    return {
+      REML,
+      theta: this.thetaFromTilde(thetaTilde),
       beta,
       vcov,
       sigma,
+      fval,
       logLik: -fval / 2,
-      df,
-      messages: frame.messages,
-    }),
-    family: 'gaussian',
-    link: 'identity',
-    REML,
-    nAGQ: null,
-    REMLcrit: REML ? fval : null,
-    varCorr: varCorrRows(re, theta, sigma, true),
-    ranef,
-    fitted: Array.from(fitted),
-    residuals: Array.from(residuals),
+      b: bFromTilde(this.randomCond, bTilde),
+      condVarU: conditionalVarU(sys),
+      fitted,
+    };
+  }
+}
+
+/** Formula offsets plus the option's, or null when there are none. */
+export function combineOffsets(
+  formula: Float64Array | null,
+  option: Float64Array | null,
+  n: number,
+): Float64Array | null {
+  if (!formula && !option) return null;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (formula ? formula[i] : 0) + (option ? option[i] : 0);
+  return out;
+}
+
+/** Fits the model: optimizes θ̃, checks the optimum, then reads every result off the factor. */
+export function fitLmm(m: LmmModel, settings: LmmSettings): LmmEstimates {
+  const { control, REML } = settings;
+  const t0 = performance.now();
+  const re = m.randomCond.re;
+  const log = new EvaluationLog(settings.onProgress);
+  const start = control.optimizer.start ? m.tildeFromTheta(control.optimizer.start) : re.start;
+  const objective = (tt: readonly number[]): number => {
+    const d = m.devianceAt(tt, REML);
+    log.record(m.thetaFromTilde(tt), d);
+    return d;
+  };
+  const opt = minimize(objective, start, {
+    method: control.optimizer.method,
+    lower: re.lower,
+    upper: re.lower.map(() => Infinity),
+    rhobeg: control.optimizer.rhobeg,
+    rhoend: control.optimizer.rhoend,
+    maxEval: control.optimizer.maxEval,
+  });
+  const t1 = performance.now();
+  const tt = opt.x;
+  const singular = isSingular(re.lower, tt, control.checks.singularTol);
+  const messages: string[] = [];
+  let converged = opt.converged;
+  if (!opt.converged) messages.push(`optimizer (${opt.method}) did not converge: ${opt.message}`);
+  if (m.n <= control.checks.nobsMax) {
+    const interior = tt.map((v, i) => !(re.lower[i] === 0 && v < control.checks.singularTol));
+    const d = finiteDifferenceDerivatives((x) => m.devianceAt(x, REML), tt, control.derivativeStep);
+    const check = checkConvergence(d, interior, control.checks);
+    converged &&= check.converged;
+    messages.push(...check.messages);
+  }
+  const est = m.estimatesAt(tt, REML);
+  const t2 = performance.now();
+  return {
+    ...est,
+    singular,
+    messages,
+    optimizer: {
+      method: opt.method,
+      evaluations: opt.evaluations,
+      converged,
+      messages: [opt.message],
+      start: m.thetaFromTilde(start),
+      lower: [...re.lower],
+      fval: est.fval,
+      history: log.history,
+      control,
+    },
+    timings: { optimize: t1 - t0, finish: t2 - t1 },
   };
 }

@@ -1,76 +1,72 @@
 /**
  * Negative binomial (NB2) GLMMs with θ estimated, the model of lme4's glmer.nb and glmmTMB's
  * nbinom2: the Laplace log-likelihood is maximised over log θ by a bounded 1-D search, each
- * step a full GLMM fit at fixed θ (so the answer is the joint maximum, as glmmTMB's).
+ * step a full GLMM fit at fixed θ on the same resident model (so the answer is the joint
+ * maximum, as glmmTMB's).
  */
-import type { Backend } from '../backend/kernels';
-import type { ModelFrame } from '../frame/types';
 import { FitError } from '../errors';
 import { minimize } from '../optim/minimize';
-import type { MerFitData } from '../results/types';
 import { makeFamily } from './family';
-import { fitGlmm, type GlmmSettings } from './glmm';
+import { fitGlmm, type GlmmEstimates, type GlmmModel, type GlmmSettings } from './glmm';
 
-export interface NegbinSettings extends Omit<GlmmSettings, 'family'> {
-  link: string;
+/** Search range and tolerance of log θ (θ from 1e-4 to 1e6). */
+const LOG_THETA_LOWER = Math.log(1e-4);
+const LOG_THETA_UPPER = Math.log(1e6);
+
+export interface NegbinEstimates extends GlmmEstimates {
+  nbTheta: number;
 }
 
+/**
+ * Fits the negative binomial θ with the model's link. Mutates the model's family (left at the
+ * estimated θ). `start` is a starting θ; by default the moment estimate from a Poisson fit.
+ */
 export function fitNegativeBinomial(
-  frame: ModelFrame,
-  backend: Backend,
-  settings: NegbinSettings,
-): MerFitData {
-  const t0 = performance.now();
-  const at = (theta: number): MerFitData => {
-    backend.heap.reset();
-    return fitGlmm(frame, backend, {
-      ...settings,
-      family: makeFamily('negative.binomial', settings.link, { theta }),
-    });
+  m: GlmmModel,
+  settings: GlmmSettings,
+  start?: number,
+): NegbinEstimates {
+  const link = m.fam.link.name;
+  const atTheta = (theta: number): GlmmEstimates => {
+    m.setFamily(makeFamily('negative.binomial', link, { theta }));
+    return fitGlmm(m, settings);
   };
-  // Start from the Poisson GLMM's fitted means: moment estimate θ0 = mean(μ)² / (var(y) - mean(μ)).
-  backend.heap.reset();
-  const pois = fitGlmm(frame, backend, {
-    ...settings,
-    family: makeFamily('poisson', settings.link),
-  });
-  const y = frame.response.y;
-  const mean = pois.fitted.reduce((s, v) => s + v, 0) / y.length;
-  let vy = 0;
-  for (const v of y) vy += (v - mean) ** 2;
-  vy /= Math.max(1, y.length - 1);
-  const theta0 = vy > mean ? Math.min(1e4, Math.max(1e-3, (mean * mean) / (vy - mean))) : 100;
-  let best: MerFitData | null = null;
+  let theta0 = start;
+  if (theta0 === undefined) {
+    // Moment estimate from the Poisson GLMM's fitted means: θ0 = mean(μ)² / (var(y) - mean(μ)).
+    m.setFamily(makeFamily('poisson', link));
+    const pois = fitGlmm(m, settings);
+    const y = m.resp.y;
+    const mean = pois.mu.reduce((s, v) => s + v, 0) / y.length;
+    let vy = 0;
+    for (const v of y) vy += (v - mean) ** 2;
+    vy /= Math.max(1, y.length - 1);
+    theta0 = vy > mean ? Math.min(1e4, Math.max(1e-3, (mean * mean) / (vy - mean))) : 100;
+  }
   let evaluations = 0;
   const opt = minimize(
     ([logTheta]) => {
       evaluations++;
       try {
-        const fit = at(Math.exp(logTheta));
-        if (best === null || fit.logLik > best.logLik) best = fit;
-        return -2 * fit.logLik;
+        return -2 * atTheta(Math.exp(logTheta)).logLik;
       } catch (e) {
         if (e instanceof FitError) return Infinity;
         throw e;
       }
     },
     [Math.log(theta0)],
-    { lower: [Math.log(1e-4)], upper: [Math.log(1e6)], rhobeg: 0.5, rhoend: 1e-6 },
+    { lower: [LOG_THETA_LOWER], upper: [LOG_THETA_UPPER], rhobeg: 0.5, rhoend: 1e-6 },
   );
-  const fit = at(Math.exp(opt.x[0]));
+  const nbTheta = Math.exp(opt.x[0]);
+  const fit = atTheta(nbTheta);
   if (!Number.isFinite(fit.logLik)) throw new FitError('negative binomial fit failed');
-  const df = fit.df + 1;
   return {
     ...fit,
-    df,
-    AIC: -2 * fit.logLik + 2 * df,
-    BIC: -2 * fit.logLik + df * Math.log(fit.nobs),
-    dfResid: fit.nobs - df,
-    nbTheta: Math.exp(opt.x[0]),
+    nbTheta,
     optimizer: {
       ...fit.optimizer,
+      converged: fit.optimizer.converged && opt.converged,
       messages: [...fit.optimizer.messages, `theta: ${evaluations} fits, ${opt.message}`],
     },
-    timings: { ...fit.timings, total: performance.now() - t0 },
   };
 }

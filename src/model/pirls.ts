@@ -12,6 +12,7 @@
  */
 import * as D from '../../assembly/descriptor';
 import { FitError } from '../errors';
+import type { PirlsControl } from './control';
 import type { Family } from './family';
 import type { GlmmResponse } from './glmmdata';
 import { updateCrossprod, updateL, type MixedSystem } from './system';
@@ -58,8 +59,8 @@ export interface PirlsState {
   /** Current spherical random effects and fixed effects (copied to and from the heap). */
   u: Float64Array;
   beta: Float64Array;
-  /** Convergence tolerance on the largest PIRLS step in u and β, relative to max(1, |value|). */
-  tol: number;
+  /** Convergence tolerance and iteration cap (the descriptor holds the cap). */
+  control: PirlsControl;
 }
 
 /** Copies the response, weights and offset into the heap and writes the PIRLS descriptor. */
@@ -68,6 +69,7 @@ export function createPirlsState(
   sysU: MixedSystem,
   fam: Family,
   resp: GlmmResponse,
+  control: PirlsControl,
 ): PirlsState {
   const h = sys.backend.heap;
   const { n, p, q } = sys.lay;
@@ -89,15 +91,11 @@ export function createPirlsState(
     desc: h.allocI32(D.PIRLS_FIELDS),
   };
   const f = h.f64;
-  f.set(resp.y, off.y);
   f.set(resp.priorWt, off.priorWt);
   if (resp.offset) f.set(resp.offset, off.offset);
-  f[off.reals + D.PIRLS_REAL_NB_THETA] = nbTheta(fam);
   const fields: [number, number][] = [
     [D.PIRLS_SYS_JOINT, sys.desc],
     [D.PIRLS_SYS_U, sysU.desc],
-    [D.PIRLS_FAMILY, fam.code],
-    [D.PIRLS_LINK, fam.link.code],
     [D.PIRLS_Y, off.y],
     [D.PIRLS_PRIOR_WT, off.priorWt],
     [D.PIRLS_OFFSET, off.offset],
@@ -111,12 +109,11 @@ export function createPirlsState(
     [D.PIRLS_B, off.b],
     [D.PIRLS_Q, q],
     [D.PIRLS_P, p],
-    [D.PIRLS_MAX_ITER, 100],
     [D.PIRLS_REALS, off.reals],
   ];
   const i32 = h.i32;
   for (const [field, value] of fields) i32[off.desc + field] = value;
-  return {
+  const st: PirlsState = {
     sys,
     sysU,
     factored: sys,
@@ -127,8 +124,32 @@ export function createPirlsState(
     off,
     u: new Float64Array(q),
     beta: new Float64Array(p),
-    tol: 1e-11,
+    control,
   };
+  setPirlsFamily(st, fam);
+  setPirlsControl(st, control);
+  setPirlsResponse(st, resp.y);
+  return st;
+}
+
+/** Mutates the state: the family (and negative binomial θ) the kernel uses. */
+export function setPirlsFamily(st: PirlsState, fam: Family): void {
+  const h = st.sys.backend.heap;
+  st.fam = fam;
+  h.i32[st.off.desc + D.PIRLS_FAMILY] = fam.code;
+  h.i32[st.off.desc + D.PIRLS_LINK] = fam.link.code;
+  h.f64[st.off.reals + D.PIRLS_REAL_NB_THETA] = nbTheta(fam);
+}
+
+/** Mutates the state: tolerance and iteration cap. */
+export function setPirlsControl(st: PirlsState, control: PirlsControl): void {
+  st.control = control;
+  st.sys.backend.heap.i32[st.off.desc + D.PIRLS_MAX_ITER] = control.maxIter;
+}
+
+/** Mutates the state: the response (on the family's scale) in the heap. */
+export function setPirlsResponse(st: PirlsState, y: Float64Array): void {
+  st.sys.backend.heap.f64.set(y, st.off.y);
 }
 
 /** R's family$initialize: mu from the data, eta = g(mu); u = 0. The start of the first PIRLS. */
@@ -190,7 +211,7 @@ export function pirls(st: PirlsState, joint: boolean, fromData = false): number 
   const h = sys.backend.heap;
   h.f64.set(st.u, off.u);
   h.f64.set(st.beta, off.beta);
-  h.f64[off.reals + D.PIRLS_REAL_TOL] = st.tol;
+  h.f64[off.reals + D.PIRLS_REAL_TOL] = st.control.tol;
   const status = sys.backend.kernels.pirlsRun(off.desc, joint ? 1 : 0, fromData ? 1 : 0);
   const f = h.f64;
   st.factored = h.i32[off.desc + D.PIRLS_OUT_FACTORED] === 1 ? st.sys : st.sysU;
@@ -205,7 +226,7 @@ export function pirls(st: PirlsState, joint: boolean, fromData = false): number 
       );
     default:
       throw new FitError(
-        'PIRLS did not converge in 100 iterations; try nAGQ: 0 or rescaling the predictors',
+        `PIRLS did not converge in ${st.control.maxIter} iterations; try nAGQ: 0 or rescaling the predictors`,
       );
   }
   st.u = Float64Array.from(f.subarray(off.u, off.u + st.q));

@@ -1,14 +1,15 @@
-/** Linear predictor on the training rows: offset + X β + Σ_k Z_k b_k (one pass over the rows). */
-import type { ModelFrame } from '../frame/types';
+/** Linear predictor on the model's rows: offset + X β + Σ_k Z_k b_k (one pass over the rows). */
 import type { BlockLayout } from './layout';
 
+/** X is column-major n×p; b is in layout order for the blocks of `lay` (their Z columns). */
 export function linearPredictor(
-  frame: ModelFrame,
-  lay: BlockLayout,
+  X: Float64Array,
+  n: number,
   beta: ArrayLike<number>,
+  offset: Float64Array | null,
+  lay: BlockLayout,
   b: Float64Array,
 ): Float64Array {
-  const { n, X, offset } = frame;
   const p = beta.length;
   const eta = new Float64Array(n);
   for (let j = 0; j < p; j++) {

@@ -44,6 +44,14 @@ export interface SystemOffsets {
   w: number;
   scratchI32: number;
   scratchF64: number;
+  /**
+   * Scratch of the read-outs, allocated once so that refits never grow the heap: Λu's input and
+   * output (q each), R_X's inverse (p²) and the inverse of the tail's random-effects factor (qt²).
+   */
+  lambdaIn: number;
+  lambdaOut: number;
+  rx: number;
+  linv: number;
 }
 
 export interface MixedSystem {
@@ -108,6 +116,10 @@ export function allocateSystem(
     w: obs.w,
     scratchI32: h.allocI32(2 * (sumVt + lay.p + 1)),
     scratchF64: h.allocF64(sumVt + lay.p + 1),
+    lambdaIn: h.allocF64(Math.max(1, lay.q)),
+    lambdaOut: h.allocF64(Math.max(1, lay.q)),
+    rx: h.allocF64(Math.max(1, lay.p * lay.p)),
+    linv: h.allocF64(Math.max(1, lay.qt * lay.qt)),
   };
   const i32 = h.i32;
   i32.set(lay.rowPtr, off.rowPtr);
@@ -275,9 +287,17 @@ export function solveUBeta(
 /** b = Λ u (layout order: block 1, then the tail blocks) at the θ currently set, by the kernel. */
 export function lambdaU(sys: MixedSystem, u: Float64Array): Float64Array {
   const h = sys.backend.heap;
-  const uOff = h.allocF64(Math.max(1, u.length));
-  const bOff = h.allocF64(Math.max(1, u.length));
-  h.f64.set(u, uOff);
-  sys.backend.kernels.systemLambdaU(sys.desc, uOff, bOff);
-  return Float64Array.from(h.f64.subarray(bOff, bOff + u.length));
+  const { lambdaIn, lambdaOut } = sys.off;
+  h.f64.set(u, lambdaIn);
+  sys.backend.kernels.systemLambdaU(sys.desc, lambdaIn, lambdaOut);
+  return Float64Array.from(h.f64.subarray(lambdaOut, lambdaOut + u.length));
+}
+
+/**
+ * Mutates A: recomputes only the parts of [Z X y]ᵀ W [Z X y] that involve the response column,
+ * after a new response was written to `off.y` (a refit with the same design).
+ */
+export function updateResponseCrossprod(sys: MixedSystem, weighted: boolean): MixedSystem {
+  sys.backend.kernels.systemCrossprodResponse(sys.desc, weighted ? 1 : 0);
+  return sys;
 }

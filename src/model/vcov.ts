@@ -5,8 +5,9 @@ export function fixedEffectsCovariance(sys: MixedSystem, scale: number): number[
   const { lay, off, backend } = sys;
   const { p, qt, t } = lay;
   if (p === 0) return [];
-  const rx = backend.heap.allocF64(p * p);
+  const rx = off.rx;
   let f = backend.heap.f64;
+  f.fill(0, rx, rx + p * p);
   for (let j = 0; j < p; j++) {
     const src = off.l22 + (qt + j) * t + qt;
     f.copyWithin(rx + j * p + j, src + j, src + p);

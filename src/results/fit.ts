@@ -2,14 +2,59 @@
  * The fitted-model object returned by `lmer` and `glmer`: an immutable copy of the plain result
  * record (MerFitData) with lme4-style printing and a stable JSON form.
  */
-import { OptionError } from '../errors';
+import { FitError, OptionError } from '../errors';
+import type { DataInput } from '../frame/types';
+import type { Control, ControlInput } from '../model/control';
+import type { GlmmModel } from '../model/glmm';
+import type { LmmModel } from '../model/lmm';
+import { predictFit, type PredictOptions } from './predict';
 import { formatSummary, type SummaryOptions } from './summary';
 import type { MerFitData, OptimizerSummary, RanefGroup, Timings, VarCorrRow } from './types';
+
+/** Settings `fit.update()` can change (the data and formula stay). */
+export interface UpdateOptions {
+  /** REML (true) or ML (false); LMMs only. */
+  REML?: boolean;
+  /** Adaptive Gauss–Hermite points; GLMMs only. */
+  nAGQ?: number;
+  /** Starting θ in lme4's order and units; null for lme4's default start. */
+  start?: number[] | null;
+  /** Fields of the control record to change (see `fit.optimizer.control`). */
+  control?: ControlInput;
+}
+
+/** The live model behind a fit and how to fit it again (provided by the fitting functions). */
+export interface LiveFit {
+  readonly model: LmmModel | GlmmModel;
+  /** A fit of the same model to a new response (one value per observation used). */
+  refit(y: Float64Array): MerFit;
+  /** A fit of the same model with changed settings. */
+  update(options: UpdateOptions): MerFit;
+}
 
 /** One row of `varCorr` in the JSON output (same fields as VarCorrRow). */
 export type VarCorrJson = VarCorrRow;
 
-/** The JSON form of a fit, as printed by `glmm fit --json`. Non-finite numbers become null. */
+/**
+ * A number in the JSON form: JSON has no infinities, so a non-finite value is written as the
+ * string "Inf", "-Inf" or "NaN" (as R's jsonlite does), never as null.
+ */
+export type JsonNumber = number | 'Inf' | '-Inf' | 'NaN';
+
+/** Numbers of a JSON value with the non-finite ones as strings (see JsonNumber). */
+function jsonSafe<T>(value: T): T {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    return (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Inf' : '-Inf') as T;
+  }
+  if (Array.isArray(value)) return value.map(jsonSafe) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)])) as T;
+  }
+  return value;
+}
+
+/** The JSON form of a fit, as printed by `glmm fit --json`. Non-finite numbers are strings (JsonNumber). */
 export interface MerFitJson {
   formula: string;
   family: string;
@@ -20,24 +65,32 @@ export interface MerFitJson {
   nobs: number;
   nDropped: number;
   ngrps: Record<string, number>;
-  fixef: Record<string, number>;
-  se: Record<string, number>;
+  fixef: Record<string, JsonNumber>;
+  se: Record<string, JsonNumber>;
   theta: number[];
   thetaNames: string[];
-  sigma: number;
-  logLik: number;
+  sigma: JsonNumber;
+  logLik: JsonNumber;
   df: number;
-  AIC: number;
-  BIC: number;
-  deviance: number;
-  REMLcrit: number | null;
+  AIC: JsonNumber;
+  BIC: JsonNumber;
+  deviance: JsonNumber;
+  REMLcrit: JsonNumber | null;
   dfResid: number;
   /** Negative binomial θ (negative binomial fits only). */
   nbTheta?: number;
   varCorr: VarCorrJson[];
   converged: boolean;
   singular: boolean;
-  optimizer: { method: string; evaluations: number; fval: number; messages: string[] };
+  vcovMethod: 'hessian' | 'RX' | 'none';
+  optimizer: {
+    method: string;
+    evaluations: number;
+    fval: number;
+    messages: string[];
+    /** The control record the fit used. */
+    control: Control;
+  };
   messages: string[];
   backend: string;
   timings: Timings;
@@ -121,8 +174,13 @@ export class MerFit implements MerFitData {
   readonly eta?: number[];
   /** Negative binomial θ when the family is negative binomial. */
   readonly nbTheta?: number;
+  /** How `vcov` was computed: the Hessian of the deviance over (θ, β), or R_X. */
+  readonly vcovMethod: 'hessian' | 'RX' | 'none';
+  #live: LiveFit | null;
 
-  constructor(data: MerFitData) {
+  constructor(data: MerFitData, live: LiveFit | null = null) {
+    this.#live = live;
+    this.vcovMethod = data.vcovMethod;
     this.formula = data.formula;
     this.family = data.family;
     this.link = data.link;
@@ -164,15 +222,68 @@ export class MerFit implements MerFitData {
   }
 
   /**
-   * Predictions on the training data: the linear predictor (`type: 'link'`) or the fitted mean
-   * (`type: 'response'`, the default), as lme4's `predict(m, type = ...)` without newdata.
+   * Predictions, as lme4's `predict(m, newdata, re.form, allow.new.levels, type)`: on the
+   * training rows by default, or for `newdata` (given as the first argument or as
+   * `{ newdata }`); `re: 'none'` for the population level; `type: 'link' | 'response'`.
    */
-  predict(options: { type?: 'link' | 'response' } = {}): number[] {
-    const type = options.type ?? 'response';
-    if (type !== 'link' && type !== 'response') {
-      throw new OptionError(`must be 'link' or 'response', got ${JSON.stringify(type)}`, 'type');
+  predict(newdataOrOptions?: DataInput | PredictOptions, options?: PredictOptions): number[] {
+    return predictFit(this, this.#live?.model ?? null, newdataOrOptions, options);
+  }
+
+  /** The live model behind this fit (frame, blocks, resident system, settings). */
+  get model(): LmmModel | GlmmModel {
+    return this.live().model;
+  }
+
+  /**
+   * The same model fitted to a new response: one number per observation used (`nobs`), on
+   * the scale of the response (0/1 or proportions with the same trials for binomial fits).
+   * Re-uses the cross-products of X and Z; only the response's parts are recomputed.
+   */
+  refit(y: ArrayLike<number>): MerFit {
+    const live = this.live();
+    if (
+      y === null ||
+      typeof y !== 'object' ||
+      typeof (y as { length?: unknown }).length !== 'number'
+    ) {
+      throw new OptionError('must be an array with one number per observation', 'y');
     }
-    return (type === 'link' ? (this.eta ?? this.fitted) : this.fitted).slice();
+    if (y.length !== this.nobs) {
+      throw new OptionError(
+        `has ${y.length} values but the model has ${this.nobs} observations`,
+        'y',
+      );
+    }
+    const values = new Float64Array(y.length);
+    for (let i = 0; i < y.length; i++) {
+      const v = y[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new OptionError(`value ${i + 1} is ${String(v)}; every value must be finite`, 'y');
+      }
+      values[i] = v;
+    }
+    return live.refit(values);
+  }
+
+  /** The same model and data with changed settings (REML, nAGQ, start, control). */
+  update(options: UpdateOptions): MerFit {
+    return this.live().update(options);
+  }
+
+  /**
+   * Releases this fit's hold on the live model (and its kernel memory, once no other fit of the
+   * model holds it). The results stay readable; refit, update and newdata predictions throw.
+   */
+  dispose(): void {
+    this.#live = null;
+  }
+
+  private live(): LiveFit {
+    if (this.#live === null) {
+      throw new FitError('this fit was disposed (or made without a model): it cannot be refitted');
+    }
+    return this.#live;
   }
 
   /** Whether the optimizer reported convergence. */
@@ -187,7 +298,7 @@ export class MerFit implements MerFitData {
 
   /** The JSON form printed by `glmm fit --json`; `JSON.stringify(fit)` uses it. */
   toJSON(): MerFitJson {
-    return {
+    return jsonSafe({
       formula: this.formula,
       family: this.family,
       link: this.link,
@@ -213,16 +324,18 @@ export class MerFit implements MerFitData {
       varCorr: this.varCorr.map((r) => ({ ...r })),
       converged: this.converged,
       singular: this.singular,
+      vcovMethod: this.vcovMethod,
       optimizer: {
         method: this.optimizer.method,
         evaluations: this.optimizer.evaluations,
         fval: this.optimizer.fval,
         messages: this.optimizer.messages.slice(),
+        control: this.optimizer.control,
       },
       messages: this.messages.slice(),
       backend: this.backend,
       timings: { ...this.timings },
-    };
+    });
   }
 }
 

@@ -32,27 +32,8 @@ export interface RanefGroup {
   condsd: number[][];
 }
 
-/** One evaluation of the objective: the parameters (θ, or θ then β) and the objective value. */
-export interface EvaluationRecord {
-  x: number[];
-  f: number;
-}
-
-/** Record of the optimizer run (MixedModels.jl's OptSummary). */
-export interface OptimizerSummary {
-  method: string;
-  evaluations: number;
-  converged: boolean;
-  messages: string[];
-  /** Initial parameter vector. */
-  start: number[];
-  /** Lower bounds of the parameters. */
-  lower: number[];
-  /** Final objective value (deviance or REML criterion). */
-  fval: number;
-  /** Every evaluation, in order: θ (LMM; GLMM stage 1) or θ then β (GLMM stage 2). */
-  history: EvaluationRecord[];
-}
+export type { EvaluationRecord, OptimizerSummary } from '../model/optsummary';
+import type { OptimizerSummary } from '../model/optsummary';
 
 /** Wall-clock milliseconds spent in each stage of a fit. */
 export interface Timings {
@@ -129,4 +110,6 @@ export interface MerFitData {
   eta?: number[];
   /** Negative binomial θ, when the family is negative binomial. */
   nbTheta?: number;
+  /** How `vcov` was computed: the Hessian of the deviance over (θ, β), R_X, or none (p = 0). */
+  vcovMethod: 'hessian' | 'RX' | 'none';
 }

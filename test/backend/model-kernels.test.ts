@@ -12,7 +12,6 @@ import type { Backend } from '../../src/backend/kernels';
 import { buildModelFrame } from '../../src/frame/modelframe';
 import { FamilyCode, makeFamily, type FamilyKind } from '../../src/model/family';
 import { buildLayout } from '../../src/model/layout';
-import { rowMajor } from '../../src/model/lmm';
 import { buildReStructure, type ReBlock, type ReStructure } from '../../src/model/reblocks';
 import {
   allocateSystem,
@@ -29,6 +28,13 @@ import { LinkCode, type LinkName } from '../../src/model/links';
 import { BACKENDS, rng } from './reference';
 
 const TOL = 1e-12;
+
+/** The row-major copy of a column-major n×p matrix (what allocateSystem takes). */
+function rowMajor(x: Float64Array, n: number, p: number): Float64Array {
+  const out = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) out[i * p + j] = x[i + j * n];
+  return out;
+}
 const backends = BACKENDS.map((b) => ({ label: b.label, backend: b.make() }));
 
 /** max |a - b| / max |b| (array-scaled relative error; NaN anywhere fails). */

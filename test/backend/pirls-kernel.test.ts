@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/backend/load';
 import { buildModelFrame } from '../../src/frame/modelframe';
 import { makeFamily } from '../../src/model/family';
-import { buildGlmm } from '../../src/model/glmm';
+import { GlmmModel } from '../../src/model/glmm';
 import { initializeFromData, pirls } from '../../src/model/pirls';
 import { logdetRe, setTheta } from '../../src/model/system';
 
@@ -52,9 +52,7 @@ describe('pirlsRun and the system kernels agree across backends', () => {
     it(model.formula, () => {
       const results = backends.map(([, make]) => {
         const frame = buildModelFrame(model.formula, data);
-        const m = buildGlmm(frame, make(), {
-          family: makeFamily(model.family),
-          nAGQ: 1,
+        const m = new GlmmModel(frame, make(), makeFamily(model.family), {
           weights: null,
           offset: null,
         });

@@ -61,7 +61,7 @@ export interface Case {
   derive?: Record<string, [string, '/', string]>;
 }
 
-export function loadCases(kind: 'lmm' | 'glmm' | 'extra'): Case[] {
+export function loadCases(kind: 'lmm' | 'glmm' | 'extra' | 'weights'): Case[] {
   const table = JSON.parse(readFileSync(join(fixturesDir, 'cases.json'), 'utf8')) as Record<
     string,
     Case[]

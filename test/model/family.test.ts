@@ -16,7 +16,7 @@ import {
   qnorm,
   stirlerr,
   trigamma,
-} from '../../src/model/distributions';
+} from '../../src/math/distributions';
 import {
   type Family,
   FamilyCode,
@@ -541,9 +541,10 @@ describe('assembly/glm.ts kernels', () => {
   const N = 64;
 
   beforeAll(async () => {
-    const source = readFileSync(new URL('../../assembly/glm.ts', import.meta.url), 'utf8');
+    const read = (file: string) =>
+      readFileSync(new URL(`../../assembly/${file}`, import.meta.url), 'utf8');
     const result = await asc.compileString(
-      { 'glm.ts': source },
+      { 'glm.ts': read('glm.ts'), 'codes.ts': read('codes.ts') },
       { runtime: 'minimal', noAssert: true, optimizeLevel: 3 },
     );
     if (result.error || result.binary === null)

@@ -2,14 +2,8 @@ import { readFileSync } from 'node:fs';
 import asc from 'assemblyscript/asc';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GlmmError } from '../../src/errors';
-import {
-  GH_MAX_NODES,
-  agqAccumulate,
-  agqPenalty,
-  ghRule,
-  groupSums,
-  tqli,
-} from '../../src/model/ghq';
+import { groupSums } from '../../src/backend/js/ghq';
+import { GH_MAX_NODES, agqAccumulate, agqPenalty, ghRule, tqli } from '../../src/model/ghq';
 
 /** (2j-1)!! = E[Z^(2j)] for Z ~ N(0, 1). */
 function doubleFactorialOdd(j: number): number {
@@ -198,7 +192,7 @@ describe('AGQ sums', () => {
   describe('assembly/ghq.ts kernels', () => {
     interface GhqExports {
       memory: WebAssembly.Memory;
-      agqGroupSums(n: number, v: number, g: number, nG: number, out: number, extra: number): void;
+      groupSums(n: number, v: number, g: number, nG: number, out: number, extra: number): void;
       agqAccumulate(nG: number, devc: number, devc0: number, logFactor: number, mult: number): void;
       agqPenalty(nG: number, mult: number): number;
     }
@@ -235,7 +229,7 @@ describe('AGQ sums', () => {
       vals.set([0.5, 1.5, 2, 3, 4.25, 1, 7]);
       grp.set([2, 0, 1, 1, 0, 2, 2]);
       extra.set([0.3, -1.2, 2]);
-      wasm.agqGroupSums(n, base, base + 64, 3, base + 160, base + 128);
+      wasm.groupSums(n, base, base + 64, 3, base + 160, base + 128);
       const ref = new Float64Array(3);
       groupSums(n, vals, grp, 3, ref, extra);
       expect(Array.from(out)).toEqual(Array.from(ref));

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { glmerSync } from '../../src/api/glmer';
-import { lgamma } from '../../src/model/distributions';
+import { lgamma } from '../../src/math/distributions';
 import { expectMatchesReference, type Tolerances } from '../helpers/compare';
 import { backends, loadCases, loadCsv, loadRef } from '../helpers/fixtures';
 

@@ -1,4 +1,5 @@
 /** Builds a MerFitData from an lme4 reference JSON in test/fixtures/fits (residuals made up). */
+import { defaultControl } from '../../src/model/control';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MerFitData, VarCorrRow } from '../../src/results/types';
@@ -63,8 +64,10 @@ export function referenceFit(name: string, extra: Partial<MerFitData> = {}): Mer
       start: [],
       lower: [],
       history: [],
+      control: defaultControl(),
       fval: r.REMLcrit ?? r.deviance,
     },
+    vcovMethod: 'RX',
     backend: 'wasm',
     timings: { frame: 1, setup: 1, optimize: 1, finish: 1, total: 4 },
     messages: [],

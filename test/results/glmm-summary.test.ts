@@ -3,6 +3,7 @@
  * the numbers lme4 printed and the text of `print(summary(m))` (written by lme4-summaries.R).
  * Feeding lme4's own numbers to formatSummary must reproduce lme4's text byte for byte.
  */
+import { defaultControl } from '../../src/model/control';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -87,8 +88,10 @@ function fromLme4(r: Lme4Summary): MerFitData {
       start: [],
       lower: [],
       history: [],
+      control: defaultControl(),
       fval: r.deviance,
     },
+    vcovMethod: 'RX',
     backend: 'wasm',
     timings: { frame: 1, setup: 1, optimize: 1, finish: 1, total: 4 },
     messages: [],

@@ -323,8 +323,13 @@ describe('MerFit', () => {
     expect(j.ranef).toBeUndefined();
     expect(j.dataName).toBe('sleepstudy');
   });
-  it('JSON turns non-finite numbers into null', () => {
-    const m = new MerFit(referenceFit('sleepstudy_reml', { logLik: NaN }));
-    expect(JSON.parse(JSON.stringify(m)).logLik).toBeNull();
+  it('JSON writes non-finite numbers as the strings "NaN", "Inf", "-Inf" (never null)', () => {
+    const nan = new MerFit(referenceFit('sleepstudy_reml', { logLik: NaN }));
+    expect(JSON.parse(JSON.stringify(nan)).logLik).toBe('NaN');
+    const inf = new MerFit(referenceFit('sleepstudy_reml', { logLik: -Infinity, AIC: Infinity }));
+    const json = JSON.parse(JSON.stringify(inf));
+    expect(json.logLik).toBe('-Inf');
+    expect(json.AIC).toBe('Inf');
+    expect(json.sigma).toBeTypeOf('number');
   });
 });

@@ -89,3 +89,65 @@ export function makeJsCrossprodKernels(heap: Heap): CrossprodKernels {
     },
   };
 }
+
+/**
+ * Only the response parts of A = [Z X y]ᵀ W [Z X y] (the kernel behind systemCrossprodResponse
+ * in ../kernels.ts; port: accumulateCrossprodResponse in assembly/crossprod.ts): the y row of
+ * each level's column block of a21 and row and column t-1 of a22 (both triangles), for a new y
+ * over the same design. Every other entry of a11, a21 and a22 is left as it is. Each entry is
+ * the same sum, in the same order, as accumulateCrossprod forms it. Arguments as there.
+ */
+export function crossprodResponse(
+  heap: Heap,
+  n: number,
+  v1: number,
+  refs1: number,
+  z1: number,
+  nTail: number,
+  tailRow: number,
+  tailV: number,
+  zTail: number,
+  sumVt: number,
+  p: number,
+  x: number,
+  y: number,
+  w: number,
+  nl1: number,
+  rowPtr: number,
+  t: number,
+  a21: number,
+  a22: number,
+): void {
+  const f = heap.f64;
+  const ix = heap.i32;
+  const qt = t - p - 1;
+  const yRow = a22 + t - 1; // lower triangle: (t-1, j) at yRow + j·t
+  for (let l = 0; l < nl1; l++) {
+    const r0 = ix[rowPtr + l];
+    const len = ix[rowPtr + l + 1] - r0;
+    for (let c = 0; c < v1; c++) f[a21 + r0 * v1 + c * len + len - 1] = 0;
+  }
+  for (let j = 0; j < t; j++) f[yRow + j * t] = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w < 0 ? 1 : f[w + i];
+    if (wi === 0) continue;
+    const yi = f[y + i];
+    const lev = ix[refs1 + i];
+    const zb = z1 + i * v1;
+    const r0 = ix[rowPtr + lev];
+    const len = ix[rowPtr + lev + 1] - r0;
+    const a21y = a21 + r0 * v1 + len - 1;
+    for (let c = 0; c < v1; c++) f[a21y + c * len] += wi * f[zb + c] * yi;
+    let zt = zTail + i * sumVt;
+    for (let k = 0; k < nTail; k++) {
+      const row = ix[tailRow + i * nTail + k];
+      const v = ix[tailV + k];
+      for (let c = 0; c < v; c++) f[yRow + (row + c) * t] += wi * f[zt++] * yi;
+    }
+    for (let j = 0; j < p; j++) f[yRow + (qt + j) * t] += wi * f[x + i * p + j] * yi;
+    f[yRow + (t - 1) * t] += wi * yi * yi;
+  }
+  // column t-1 (upper triangle) := row t-1, as accumulateCrossprod's final copy
+  const yCol = a22 + (t - 1) * t;
+  for (let j = 0; j < t - 1; j++) f[yCol + j] = f[yRow + j * t];
+}

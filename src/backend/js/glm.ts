@@ -1,76 +1,66 @@
-/** Pure-TypeScript GLM kernels (contract: GlmKernels in ../kernels.ts) over src/model/family.ts. */
-import { FamilyCode, makeFamily, type Family, type FamilyKind } from '../../model/family';
-import { groupSums } from '../../model/ghq';
-import { LinkCode, linkFromCode } from '../../model/links';
+/**
+ * Pure-TypeScript GLM kernels (contract: GlmKernels in ../kernels.ts): port of the vector
+ * kernels of assembly/glm.ts over the scalar functions of ./links and ./families, plus
+ * groupSums (./ghq) and fixedPredictor (assembly/predictor.ts). Element offsets; an optional
+ * array passed as -1 is absent.
+ */
+import { LINK_LOG, LINK_LOGIT } from '../../../assembly/codes';
 import type { GlmKernels, Heap } from '../kernels';
-
-const familyByCode = Object.fromEntries(
-  Object.entries(FamilyCode).map(([k, v]) => [v, k]),
-) as Record<number, FamilyKind>;
-const linkByCode = Object.fromEntries(Object.entries(LinkCode).map(([k, v]) => [v, k])) as Record<
-  number,
-  string
->;
+import { devResid1, variance1 } from './families';
+import { groupSums } from './ghq';
+import { DBL_EPSILON, MTHRESH, THRESH, linkinv1, muEta1 } from './links';
 
 export function makeJsGlmKernels(heap: Heap): GlmKernels {
-  let cached: { key: string; fam: Family } | null = null;
-  /** The Family for (family, link, θ); rebuilt only when one of them changes. */
-  const familyOf = (family: number, link: number, nbTheta: number): Family => {
-    const key = `${family}/${link}/${nbTheta}`;
-    if (cached?.key !== key) {
-      const kind = familyByCode[family];
-      const theta = kind === 'negative.binomial' ? { theta: nbTheta } : {};
-      cached = { key, fam: makeFamily(kind, linkByCode[link], theta) };
-    }
-    return cached.fam;
-  };
-  /** Deviance residuals do not depend on the link; any link the family allows will do. */
-  const anyLink = (family: number) =>
-    family === FamilyCode['negative.binomial'] || family === FamilyCode.poisson
-      ? LinkCode.log
-      : family === FamilyCode.binomial
-        ? LinkCode.logit
-        : LinkCode.identity;
-
   return {
     glmWorkingWeightsResid(family, link, n, y, eta, base, mu, priorWt, w, z, nbTheta) {
-      const { linkinv, muEta, variance } = familyOf(family, link, nbTheta);
       const f = heap.f64;
       for (let i = 0; i < n; i++) {
         const e = f[eta + i];
-        const m = linkinv(e);
-        const d = muEta(e);
+        let m: number;
+        let d: number;
+        if (link === LINK_LOGIT && e >= MTHRESH && e <= THRESH) {
+          // linkinv1 and muEta1 from one exp (the same expressions, so the same bits)
+          const x = Math.exp(e);
+          const opexp = 1.0 + x;
+          m = x / opexp;
+          d = x / (opexp * opexp);
+        } else if (link === LINK_LOG) {
+          m = Math.max(Math.exp(e), DBL_EPSILON);
+          d = m;
+        } else {
+          m = linkinv1(link, e);
+          d = muEta1(link, e);
+        }
         f[mu + i] = m;
-        f[w + i] = (f[priorWt + i] * d * d) / variance(m);
-        f[z + i] = e - (base < 0 ? 0 : f[base + i]) + (f[y + i] - m) / d;
+        f[w + i] = (f[priorWt + i] * d * d) / variance1(family, m, nbTheta);
+        const off = base < 0 ? 0.0 : f[base + i];
+        f[z + i] = e - off + (f[y + i] - m) / d;
       }
     },
     glmLinkinv(link, n, eta, mu) {
-      const { linkinv } = linkFromCode(link);
       const f = heap.f64;
-      for (let i = 0; i < n; i++) f[mu + i] = linkinv(f[eta + i]);
+      for (let i = 0; i < n; i++) f[mu + i] = linkinv1(link, f[eta + i]);
     },
     glmDevResid(family, n, y, mu, wt, out, nbTheta) {
-      const d = familyOf(family, anyLink(family), nbTheta).devResid;
       const f = heap.f64;
-      for (let i = 0; i < n; i++) f[out + i] = d(f[y + i], f[mu + i], f[wt + i]);
+      for (let i = 0; i < n; i++) {
+        f[out + i] = devResid1(family, f[y + i], f[mu + i], f[wt + i], nbTheta);
+      }
     },
     glmMuDevSum(family, link, n, y, eta, mu, wt, nbTheta) {
-      const { linkinv, devResid } = familyOf(family, link, nbTheta);
       const f = heap.f64;
-      let s = 0;
+      let s = 0.0;
       for (let i = 0; i < n; i++) {
-        const m = linkinv(f[eta + i]);
+        const m = linkinv1(link, f[eta + i]);
         f[mu + i] = m;
-        s += devResid(f[y + i], m, f[wt + i]);
+        s += devResid1(family, f[y + i], m, f[wt + i], nbTheta);
       }
       return s;
     },
     glmDevResidSum(family, n, y, mu, wt, nbTheta) {
-      const d = familyOf(family, anyLink(family), nbTheta).devResid;
       const f = heap.f64;
-      let s = 0;
-      for (let i = 0; i < n; i++) s += d(f[y + i], f[mu + i], f[wt + i]);
+      let s = 0.0;
+      for (let i = 0; i < n; i++) s += devResid1(family, f[y + i], f[mu + i], f[wt + i], nbTheta);
       return s;
     },
     groupSums(n, values, group, nGroups, out, extra) {

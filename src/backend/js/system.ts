@@ -1,9 +1,11 @@
 /**
  * Pure-TypeScript whole-system kernels (contract: SystemKernels in ../kernels.ts), built from
- * the lower-level kernels; the reference for assembly/system.ts.
+ * the lower-level kernels (and, for systemCrossprodResponse, which is no kernel of its own in
+ * the contract, from ./crossprod's crossprodResponse); the reference for assembly/system.ts.
  */
 import * as D from '../../../assembly/descriptor';
 import type { BaseKernels, Heap, SystemKernels } from '../kernels';
+import { crossprodResponse } from './crossprod';
 
 export function makeJsSystemKernels(heap: Heap, k: BaseKernels): SystemKernels {
   const field = (sd: number, i: number) => heap.i32[sd + i];
@@ -33,6 +35,31 @@ export function makeJsSystemKernels(heap: Heap, k: BaseKernels): SystemKernels {
         g(D.SYS_A22),
         g(D.SYS_SCRATCH_I32),
         g(D.SYS_SCRATCH_F64),
+      );
+    },
+
+    systemCrossprodResponse(sd, weighted) {
+      const g = (i: number) => field(sd, i);
+      crossprodResponse(
+        heap,
+        g(D.SYS_N),
+        g(D.SYS_V1),
+        g(D.SYS_REFS1),
+        g(D.SYS_Z1),
+        g(D.SYS_NTAIL),
+        g(D.SYS_TAIL_ROW),
+        g(D.SYS_TAIL_V),
+        g(D.SYS_Z_TAIL),
+        g(D.SYS_SUMVT),
+        g(D.SYS_P),
+        g(D.SYS_X),
+        g(D.SYS_Y),
+        weighted ? g(D.SYS_W) : -1,
+        g(D.SYS_NL1),
+        g(D.SYS_ROW_PTR),
+        g(D.SYS_T),
+        g(D.SYS_A21),
+        g(D.SYS_A22),
       );
     },
 

@@ -140,13 +140,14 @@ export function createWasmModelKernels(ex: WasmExports): Omit<Kernels, keyof Den
     glmDevResidSum: (family, n, y, mu, wt, nbTheta) =>
       ex.glmDevResidSum(family, n, y * 8, mu * 8, wt * 8, nbTheta),
     systemCrossprod: (sd, weighted) => ex.systemCrossprod(sd * 4, weighted),
+    systemCrossprodResponse: (sd, weighted) => ex.systemCrossprodResponse(sd * 4, weighted),
     systemFactor: (sd) => ex.systemFactor(sd * 4),
     systemSolve: (sd, fixedBeta) => ex.systemSolve(sd * 4, fixedBeta),
     systemLogdetRe: (sd) => ex.systemLogdetRe(sd * 4),
     systemLambdaU: (sd, u, b) => ex.systemLambdaU(sd * 4, u * 8, b * 8),
     pirlsRun: (pd, joint, fromData) => ex.pirlsRun(pd * 4, joint, fromData),
     groupSums: (n, values, group, nGroups, out, extra) =>
-      ex.agqGroupSums(n, values * 8, group * 4, nGroups, out * 8, optionalPtr(extra)),
+      ex.groupSums(n, values * 8, group * 4, nGroups, out * 8, optionalPtr(extra)),
     fixedPredictor: (n, p, x, beta, base, out) =>
       ex.fixedPredictor(n, p, x * 8, beta * 8, optionalPtr(base), out * 8),
   };

@@ -1,0 +1,145 @@
+/**
+ * Post-fit convergence checks, as lme4's checkConv: the scaled gradient of the objective at the
+ * optimum and the eigenvalues of its Hessian (both by finite differences, in the optimizer's
+ * coordinates, which are scale-free here). Unlike lme4, parameters on their boundary (a variance
+ * at 0) are left out: a non-zero gradient there is what a constrained optimum looks like, and
+ * lme4's "unable to evaluate scaled gradient" on singular fits is a false alarm.
+ */
+import type { CheckControl } from './control';
+import type { Derivatives } from './hessian';
+
+export interface ConvergenceCheck {
+  /** False when a check says the optimizer stopped short of the optimum. */
+  converged: boolean;
+  /** Messages for the user (warnings about identifiability included); empty when all is well. */
+  messages: string[];
+}
+
+/** lme4's checks of the gradient and Hessian at the optimum, restricted to interior parameters. */
+export function checkConvergence(
+  d: Derivatives,
+  interior: readonly boolean[],
+  checks: CheckControl,
+): ConvergenceCheck {
+  const idx = interior.flatMap((ok, i) => (ok ? [i] : []));
+  if (idx.length === 0) return { converged: true, messages: [] };
+  const g = idx.map((i) => d.gradient[i]);
+  const H = idx.map((i) => idx.map((j) => d.hessian[i][j]));
+  if (g.some((v) => !Number.isFinite(v)) || H.some((r) => r.some((v) => !Number.isFinite(v)))) {
+    return {
+      converged: false,
+      messages: ['Model failed to converge: the gradient or Hessian at the optimum is not finite'],
+    };
+  }
+  const out: string[] = [];
+  let converged = true;
+  const R = upperCholesky(H);
+  if (R === null) {
+    out.push('unable to evaluate scaled gradient');
+    converged = false;
+  } else {
+    const sc = solveUpper(R, g);
+    let worst = 0;
+    let at = -1;
+    sc.forEach((v, k) => {
+      const m = Math.min(Math.abs(v), Math.abs(g[k]));
+      if (m > worst) {
+        worst = m;
+        at = k;
+      }
+    });
+    if (worst > checks.gradTol) {
+      converged = false;
+      out.push(
+        `Model failed to converge with max|grad| = ${formatG(worst)} (tol = ${formatG(checks.gradTol)}, component ${idx[at] + 1})`,
+      );
+    }
+  }
+  const ev = symmetricEigenvalues(H);
+  const negative = ev.filter((e) => e < -checks.hessTol).length;
+  if (negative > 0) {
+    converged = false;
+    out.push(
+      `Model failed to converge: degenerate Hessian with ${negative} negative eigenvalue${negative === 1 ? '' : 's'}`,
+    );
+  } else if (R === null || ev.some((e) => Math.abs(e) < checks.hessTol)) {
+    out.push('Hessian is numerically singular: parameters are not uniquely determined');
+  } else {
+    const max = Math.max(...ev);
+    const min = Math.min(...ev);
+    if (max * checks.hessTol > 1) {
+      out.push('Model is nearly unidentifiable: very large eigenvalue - Rescale variables?');
+    } else if (min / max < checks.hessTol) {
+      out.push('Model is nearly unidentifiable: large eigenvalue ratio - Rescale variables?');
+    }
+  }
+  return { converged, messages: out };
+}
+
+/** R's %g with 6 significant digits. */
+function formatG(x: number): string {
+  return Number(x.toPrecision(6)).toString();
+}
+
+/** Upper-triangular R with H = RᵀR, or null when H is not positive definite. */
+function upperCholesky(H: number[][]): number[][] | null {
+  const n = H.length;
+  const R = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let j = 0; j < n; j++) {
+    let d = H[j][j];
+    for (let k = 0; k < j; k++) d -= R[k][j] ** 2;
+    if (!(d > 0)) return null;
+    R[j][j] = Math.sqrt(d);
+    for (let i = j + 1; i < n; i++) {
+      let s = H[j][i];
+      for (let k = 0; k < j; k++) s -= R[k][j] * R[k][i];
+      R[j][i] = s / R[j][j];
+    }
+  }
+  return R;
+}
+
+/** R⁻¹ g (R's solve(chol(H), g)). */
+function solveUpper(R: number[][], g: number[]): number[] {
+  const n = g.length;
+  const x = [...g];
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let k = i + 1; k < n; k++) s -= R[i][k] * x[k];
+    x[i] = s / R[i][i];
+  }
+  return x;
+}
+
+/** Eigenvalues of a small symmetric matrix (cyclic Jacobi rotations). */
+export function symmetricEigenvalues(M: readonly number[][]): number[] {
+  const n = M.length;
+  const a = M.map((r) => [...r]);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i][j] ** 2;
+    if (off < 1e-30 * Math.max(1e-300, ...a.map((r, i) => r[i] ** 2))) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        if (a[p][q] === 0) continue;
+        const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k][p];
+          const akq = a[k][q];
+          a[k][p] = c * akp - s * akq;
+          a[k][q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p][k];
+          const aqk = a[q][k];
+          a[p][k] = c * apk - s * aqk;
+          a[q][k] = s * apk + c * aqk;
+        }
+      }
+    }
+  }
+  return a.map((r, i) => r[i]);
+}

@@ -1,0 +1,216 @@
+/**
+ * Predictions from a fit, as lme4's predict.merMod: on the training rows or on new data (whose
+ * model matrices are rebuilt from the frame's schema), with or without the random effects, on
+ * the link or the response scale. A new grouping level is an error unless `allowNewLevels`,
+ * when it predicts at the population level (its random effect 0), as lme4.
+ */
+import { DataError, OptionError } from '../errors';
+import { newdataMatrices } from '../frame/newdata';
+import type { DataInput } from '../frame/types';
+import type { GlmmModel } from '../model/glmm';
+import { makeLink, type LinkName } from '../model/links';
+import type { LmmModel } from '../model/lmm';
+import { checkBoolean, checkChoice, checkKeys, checkRecord, describe } from '../options';
+import type { MerFit } from './fit';
+
+export interface PredictOptions {
+  /** New data (a column table or an array of rows); omitted: the rows the model was fitted to. */
+  newdata?: DataInput;
+  /** 'link' (default, as lme4): the linear predictor; 'response': the mean, through the inverse link. */
+  type?: 'link' | 'response';
+  /** 'all' (default): with the conditional modes; 'none': population level (lme4's re.form = NA). */
+  re?: 'all' | 'none';
+  /** Predict new grouping levels at the population level instead of throwing. */
+  allowNewLevels?: boolean;
+  /** The offset for the new rows, when the fit's offset option was given as an array. */
+  offset?: readonly number[];
+}
+
+const PREDICT_KEYS = ['newdata', 'type', 're', 'allowNewLevels', 'offset'];
+
+type Model = LmmModel | GlmmModel;
+
+function parseArguments(
+  a: DataInput | PredictOptions | undefined,
+  b: PredictOptions | undefined,
+): PredictOptions {
+  if (typeof a === 'string') {
+    throw new OptionError(
+      `predict takes new data and/or an options object, not a string: use predict({ type: ${JSON.stringify(a)} })`,
+      'predict',
+    );
+  }
+  let options: PredictOptions;
+  if (b !== undefined) {
+    checkRecord(b, 'predict options');
+    if ('newdata' in b) {
+      throw new OptionError(
+        'give the new data once: predict(newdata, options) or predict({ newdata })',
+        'newdata',
+      );
+    }
+    if (!isTable(a)) {
+      throw new OptionError(
+        `must be a column table or an array of rows, got ${describe(a)}`,
+        'newdata',
+      );
+    }
+    options = { ...b, newdata: a as DataInput };
+  } else if (a === undefined) {
+    options = {};
+  } else if (isTable(a) && !Object.keys(a).some((k) => PREDICT_KEYS.includes(k))) {
+    options = { newdata: a as DataInput };
+  } else {
+    checkRecord(a, 'predict options');
+    options = a as PredictOptions;
+  }
+  checkKeys(options, PREDICT_KEYS, 'predict');
+  checkChoice(options.type, 'type', ['link', 'response']);
+  checkChoice(options.re, 're', ['all', 'none']);
+  checkBoolean(options.allowNewLevels, 'allowNewLevels');
+  if (options.offset !== undefined && !Array.isArray(options.offset)) {
+    throw new OptionError('must be an array with one number per row of newdata', 'offset');
+  }
+  return options;
+}
+
+/** An array of rows, or an object whose every value is an array (a column table). */
+function isTable(x: unknown): boolean {
+  if (Array.isArray(x)) return true;
+  if (x === null || typeof x !== 'object') return false;
+  const values = Object.values(x);
+  return values.length > 0 && values.every((v) => Array.isArray(v) || ArrayBuffer.isView(v));
+}
+
+function modelOffset(model: Model): Float64Array | null {
+  return model.kind === 'lmm' ? model.offset : model.resp.offset;
+}
+
+/** The predictions `fit.predict(...)` returns. */
+export function predictFit(
+  fit: MerFit,
+  model: Model | null,
+  a?: DataInput | PredictOptions,
+  b?: PredictOptions,
+): number[] {
+  const options = parseArguments(a, b);
+  const type = options.type ?? 'link';
+  const re = options.re ?? 'all';
+  const linkinv = makeLink(fit.link as LinkName).linkinv;
+  const beta = fit.fixefNames.map((name) => fit.fixef[name]);
+  if (options.newdata === undefined) {
+    if (options.offset !== undefined) {
+      throw new OptionError('applies to new data only', 'offset');
+    }
+    if (re === 'all') return (type === 'link' ? (fit.eta ?? fit.fitted) : fit.fitted).slice();
+    const m = requireModel(model);
+    const eta = fixedPart(m.frame.X, m.frame.n, beta, modelOffset(m));
+    return Array.from(eta, (e) => (type === 'link' ? e : linkinv(e)));
+  }
+  const m = requireModel(model);
+  const nd = newdataMatrices(m.frame.schema, options.newdata, re === 'all');
+  const eta = fixedPart(nd.X, nd.n, beta, nd.offset);
+  addOptionOffset(fit, m, options, eta);
+  if (re === 'all') addRandomEffects(fit, nd.random, eta, options.allowNewLevels ?? false);
+  return Array.from(eta, (e) => (type === 'link' ? e : linkinv(e)));
+}
+
+function requireModel(model: Model | null): Model {
+  if (model === null) {
+    throw new OptionError(
+      'population-level and newdata predictions need the live model, which this fit no longer holds (disposed)',
+      'predict',
+    );
+  }
+  return model;
+}
+
+/** offset + X β for a column-major n×p X. */
+function fixedPart(
+  X: Float64Array,
+  n: number,
+  beta: readonly number[],
+  offset: Float64Array | null,
+): Float64Array {
+  const eta = new Float64Array(n);
+  if (offset) eta.set(offset);
+  beta.forEach((bj, j) => {
+    for (let i = 0; i < n; i++) eta[i] += X[i + j * n] * bj;
+  });
+  return eta;
+}
+
+/** The `offset` option of the fit, for the new rows: its column, or `options.offset`. */
+function addOptionOffset(fit: MerFit, m: Model, options: PredictOptions, eta: Float64Array): void {
+  const n = eta.length;
+  const given = options.offset;
+  if (given !== undefined) {
+    if (given.length !== n) {
+      throw new OptionError(`has ${given.length} values but newdata has ${n} rows`, 'offset');
+    }
+    given.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new OptionError(`value ${i + 1} is not a finite number`, 'offset');
+      }
+      eta[i] += v;
+    });
+    return;
+  }
+  if (fit.offsetName !== undefined) {
+    const data = options.newdata as DataInput;
+    const col = Array.isArray(data)
+      ? data.map((r) => (r as Record<string, unknown>)[fit.offsetName as string])
+      : (data as Record<string, ArrayLike<unknown>>)[fit.offsetName];
+    if (col === undefined) {
+      throw new DataError(
+        `newdata has no column '${fit.offsetName}' (the fit's offset)`,
+        fit.offsetName,
+      );
+    }
+    for (let i = 0; i < n; i++) {
+      const v = Number(col[i]);
+      if (!Number.isFinite(v)) {
+        throw new DataError(
+          `newdata row ${i + 1}: the offset '${fit.offsetName}' is not finite`,
+          fit.offsetName,
+          i + 1,
+        );
+      }
+      eta[i] += v;
+    }
+    return;
+  }
+  if (m.inputs.offset !== null) {
+    throw new OptionError(
+      "the fit has an offset given as an array; pass the new rows' offset: predict(newdata, { offset: [...] })",
+      'offset',
+    );
+  }
+}
+
+/** Adds z · b of each term; new levels throw unless allowed (then they add 0). */
+function addRandomEffects(
+  fit: MerFit,
+  terms: ReturnType<typeof newdataMatrices>['random'],
+  eta: Float64Array,
+  allowNewLevels: boolean,
+): void {
+  const colOffset = new Map<string, number>();
+  for (const t of terms) {
+    if (t.newLevels.length > 0 && !allowNewLevels) {
+      throw new DataError(
+        `new levels detected in newdata: ${t.newLevels.slice(0, 10).join(', ')}${t.newLevels.length > 10 ? ', ...' : ''} (grouping factor '${t.group}'); pass allowNewLevels: true to predict them at the population level`,
+        t.group,
+      );
+    }
+    const group = fit.ranef.find((g) => g.group === t.group);
+    if (group === undefined) throw new Error(`internal: no conditional modes for '${t.group}'`);
+    const start = colOffset.get(t.group) ?? 0;
+    colOffset.set(t.group, start + t.v);
+    for (let i = 0; i < eta.length; i++) {
+      const l = t.refs[i];
+      if (l < 0) continue;
+      for (let c = 0; c < t.v; c++) eta[i] += t.z[i * t.v + c] * group.condval[start + c][l];
+    }
+  }
+}

@@ -33,8 +33,15 @@ export interface FormulaAst {
   tildePos: number;
 }
 
+/** Deepest nesting of parentheses, calls and unary signs (R's own parser stops near here too). */
+export const MAX_NESTING = 100;
+/** Most terms chained by binary operators (each adds a level to the syntax tree). */
+export const MAX_TREE_DEPTH = 2000;
+
 class Parser {
   private i = 0;
+  /** Current nesting of parentheses, calls and unary signs. */
+  private nesting = 0;
   /** Depth of function-call nesting: unary plus is only an "empty term" outside calls. */
   private callDepth = 0;
 
@@ -122,21 +129,35 @@ class Parser {
     return left;
   }
 
+  /** Runs `parse` one nesting level deeper; too deep is a syntax error, not a stack overflow. */
+  private nested<T>(pos: number, parse: () => T): T {
+    if (++this.nesting > MAX_NESTING) {
+      this.fail(`the formula nests more than ${MAX_NESTING} levels deep`, pos);
+    }
+    const out = parse();
+    this.nesting--;
+    return out;
+  }
+
   private parseUnary(where: string): Node {
     if (this.isOp('-', '+')) {
-      const op = this.next();
-      if (op.text === '+' && this.callDepth === 0) this.fail("empty term before '+'", op.pos);
-      const arg = this.parseOperand(op, () => this.parseUnary(where));
-      return {
-        type: 'unary',
-        op: op.text as '-' | '+',
-        arg,
-        opPos: op.pos,
-        start: op.pos,
-        end: arg.end,
-      };
+      return this.nested(this.peek().pos, () => this.parseSigned(where));
     }
     return this.parsePower(where);
+  }
+
+  private parseSigned(where: string): Node {
+    const op = this.next();
+    if (op.text === '+' && this.callDepth === 0) this.fail("empty term before '+'", op.pos);
+    const arg = this.parseOperand(op, () => this.parseUnary(where));
+    return this.withDepth(op.pos, [arg], {
+      type: 'unary',
+      op: op.text as '-' | '+',
+      arg,
+      opPos: op.pos,
+      start: op.pos,
+      end: arg.end,
+    });
   }
 
   private parsePower(where: string): Node {
@@ -168,7 +189,7 @@ class Parser {
   }
 
   private bin(op: Token, left: Node, right: Node): Node {
-    return {
+    return this.withDepth(op.pos, [left, right], {
       type: 'binary',
       op: op.text as BinaryOp,
       left,
@@ -176,7 +197,17 @@ class Parser {
       opPos: op.pos,
       start: left.start,
       end: right.end,
-    };
+    });
+  }
+
+  /** Records the depth of a composite node; a tree too deep to walk is a syntax error. */
+  private withDepth(pos: number, children: readonly Node[], node: Node): Node {
+    const depth = 1 + Math.max(0, ...children.map((c) => depths.get(c) ?? 1));
+    if (depth > MAX_TREE_DEPTH) {
+      this.fail(`the formula is too deeply nested (more than ${MAX_TREE_DEPTH} levels)`, pos);
+    }
+    depths.set(node, depth);
+    return node;
   }
 
   private parsePrimary(where: string): Node {
@@ -184,58 +215,73 @@ class Parser {
     switch (t.type) {
       case 'number':
         return { type: 'number', value: t.value as number, text: t.text, start: t.pos, end: t.end };
-      case 'name': {
-        if (this.peek().type !== '(')
+      case 'name':
+        if (this.peek().type !== '(') {
           return { type: 'name', name: t.text, start: t.pos, end: t.end };
-        const open = this.next();
-        this.callDepth++;
-        const args: Node[] = [];
-        if (this.peek().type === ')') this.fail(`${t.text}() needs an argument`, open.pos);
-        for (;;) {
-          const a = this.peek();
-          if (a.type === ',' || a.type === ')') this.fail(`empty argument in ${t.text}()`, a.pos);
-          if (a.type === 'eof') this.fail("unclosed '('", open.pos);
-          args.push(this.parseExpr(where));
-          const sep = this.peek();
-          if (sep.type === ',') {
-            this.next();
-            continue;
-          }
-          if (sep.type === ')') break;
-          if (sep.type === 'eof') this.fail("unclosed '('", open.pos);
-          this.unexpected(sep);
         }
-        const close = this.next();
-        this.callDepth--;
-        return { type: 'call', fn: t.text, args, start: t.pos, end: close.end };
-      }
-      case '(': {
-        if (this.peek().type === ')') this.fail('empty parentheses', t.pos);
-        const depth = this.callDepth;
-        this.callDepth = 0;
-        const expr = this.parseExpr(where);
-        this.callDepth = depth;
-        const close = this.peek();
-        if (close.type === 'eof') this.fail("unclosed '('", t.pos);
-        if (close.type !== ')') this.unexpected(close);
-        this.next();
-        return { type: 'paren', expr, start: t.pos, end: close.end };
-      }
+        return this.nested(t.pos, () => this.parseCall(t, where));
+      case '(':
+        return this.nested(t.pos, () => this.parseParen(t, where));
       case 'eof':
-        this.fail(`missing term ${where}`, t.pos);
-        break;
+        return this.fail(`missing term ${where}`, t.pos);
       case ')':
-        this.fail("unmatched ')'", t.pos);
-        break;
+        return this.fail("unmatched ')'", t.pos);
       case ',':
-        this.fail("unexpected ','", t.pos);
-        break;
+        return this.fail("unexpected ','", t.pos);
       default:
         if (t.text === '~') this.fail("more than one '~'", t.pos);
-        this.fail(`operator '${t.text}' has no left-hand operand`, t.pos);
+        return this.fail(`operator '${t.text}' has no left-hand operand`, t.pos);
     }
   }
+
+  /** `fn(arg, ...)` after its name `t`. */
+  private parseCall(t: Token, where: string): Node {
+    const open = this.next();
+    this.callDepth++;
+    const args: Node[] = [];
+    if (this.peek().type === ')') this.fail(`${t.text}() needs an argument`, open.pos);
+    for (;;) {
+      const a = this.peek();
+      if (a.type === ',' || a.type === ')') this.fail(`empty argument in ${t.text}()`, a.pos);
+      if (a.type === 'eof') this.fail("unclosed '('", open.pos);
+      args.push(this.parseExpr(where));
+      const sep = this.peek();
+      if (sep.type === ',') {
+        this.next();
+        continue;
+      }
+      if (sep.type === ')') break;
+      if (sep.type === 'eof') this.fail("unclosed '('", open.pos);
+      this.unexpected(sep);
+    }
+    const close = this.next();
+    this.callDepth--;
+    return this.withDepth(t.pos, args, {
+      type: 'call',
+      fn: t.text,
+      args,
+      start: t.pos,
+      end: close.end,
+    });
+  }
+
+  /** `( expr )` after its opening parenthesis `t`. */
+  private parseParen(t: Token, where: string): Node {
+    if (this.peek().type === ')') this.fail('empty parentheses', t.pos);
+    const depth = this.callDepth;
+    this.callDepth = 0;
+    const expr = this.parseExpr(where);
+    this.callDepth = depth;
+    const close = this.peek();
+    if (close.type === 'eof') this.fail("unclosed '('", t.pos);
+    if (close.type !== ')') this.unexpected(close);
+    this.next();
+    return this.withDepth(t.pos, [expr], { type: 'paren', expr, start: t.pos, end: close.end });
+  }
 }
+
+/** Depth of each composite node of the tree being parsed (names and numbers have depth 1). */
+const depths = new WeakMap<Node, number>();
 
 /** Parses an lme4 formula such as `y ~ x + (1 | g)`; throws FormulaSyntaxError with the position. */
 export function parseFormula(formula: string): FormulaAst {

@@ -104,6 +104,22 @@ export function modelMatrix(set: TermSet, values: FrameValue[], n: number): Mode
   return { columns, names, assign };
 }
 
+/** The columns with their means removed, when one of them is all ones (else as given). */
+function centredOnIntercept(columns: Float64Array[]): Float64Array[] {
+  const k0 = columns.findIndex((c) => c.every((v) => v === 1));
+  if (k0 < 0) return columns;
+  return columns.map((c, j) => {
+    if (j === k0) return c;
+    let m = 0;
+    for (const v of c) m += v;
+    m /= c.length;
+    let r = 0;
+    for (const v of c) r += v - m;
+    m += r / c.length;
+    return c.map((v) => v - m);
+  });
+}
+
 function norm2(x: Float64Array, from: number): number {
   // dnrm2-style scaled norm to avoid overflow
   let scale = 0;
@@ -195,11 +211,15 @@ export function qrRankPivot(
   return { rank, pivot: jpvt };
 }
 
-/** lme4's chkRank.drop.cols: indices (in order) of the columns to keep and to drop. */
+/**
+ * lme4's chkRank.drop.cols: indices (in order) of the columns to keep and to drop. With an
+ * intercept, the other columns are centred first (the column space is the same), so that a
+ * covariate shifted by a large constant (x + 1e9) is not mistaken for a copy of the intercept.
+ */
 export function rankKeep(columns: Float64Array[], tol = 1e-7): { keep: number[]; drop: number[] } {
   const p = columns.length;
   if (p === 0) return { keep: [], drop: [] };
-  const { rank, pivot } = qrRankPivot(columns, tol);
+  const { rank, pivot } = qrRankPivot(centredOnIntercept(columns), tol);
   if (rank === p) return { keep: pivot.slice().sort((a, b) => a - b), drop: [] };
   const keep = pivot.slice(0, rank).sort((a, b) => a - b);
   const drop = pivot.slice(rank).sort((a, b) => a - b);

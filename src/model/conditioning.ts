@@ -7,14 +7,13 @@
  * - Fixed effects: X̃ = X C with the non-intercept columns centred (when X has an intercept) and
  *   scaled to unit spread, so β = C β̃ and Var(β) = C Var(β̃) Cᵀ. The REML criterion depends on
  *   the parameterisation of X through log det(XᵀV⁻¹X); it is reported for X as given (lme4).
- * - Random effects: each column of a block's Z is divided by its root mean square s (no
- *   centring: that would change the model for restricted covariance structures such as `||`).
- *   Then b̃ = S b and the relative covariance factor T̃ = S T keeps its pattern; the optimizer
- *   works on θ̃ = the elements of T̃, with lme4's start (the identity) on that scale.
+ * - Random effects: Z = Z̃ G per block (columns scaled to unit spread, and centred where that
+ *   keeps the model, see BlockConditioning); the optimizer works on θ̃, the relative covariance
+ *   factor of b̃ = G b, with lme4's start (the identity) on that scale.
  * - Response (LMMs): the least-squares fit of y on X̃ is removed before the cross-products are
  *   formed (the profiled deviance is invariant to y → y − X̃γ; β̃ gets γ back).
  */
-import type { ReBlock, ReStructure } from './reblocks';
+import { fillT, type ReBlock, type ReStructure } from './reblocks';
 
 /** β = C β̃ with C = [intercept row: 1, −m_j/s_j; diagonal 1/s_j]. */
 export interface FixedConditioning {
@@ -132,65 +131,210 @@ export function remlCorrection(cond: FixedConditioning): number {
   return 2 * s;
 }
 
-/** Root mean square of each column of a block's Z (1 where it is 0). */
-function columnScales(b: ReBlock): Float64Array {
+/**
+ * How one block's Z is conditioned: Z = Z̃ G, so b̃ = G b and Σ̃ = G Σ Gᵀ. G is diagonal (each
+ * column divided by its root mean square) unless the block is one unstructured term with an
+ * intercept column: then the other columns are also centred (G gets the means in the
+ * intercept's row), which keeps the model (an unstructured Σ maps onto an unstructured Σ̃)
+ * and makes it invariant to shifting a covariate of a random slope. For restricted structures
+ * (`||`, amalgamated terms) centring would change the model, so only scaling is done.
+ */
+export interface BlockConditioning {
+  /** True when G is diagonal: T̃ = G T element by element, and θ maps one to one. */
+  diagonal: boolean;
+  /** G and G⁻¹, v×v column-major. */
+  g: Float64Array;
+  gInv: Float64Array;
+}
+
+/** The random-effects structure on conditioned columns, and the map between θ and θ̃. */
+export interface RandomConditioning {
+  /** The same blocks with Z replaced by Z̃ = Z G⁻¹. */
+  re: ReStructure;
+  /** Per block (in `re.blocks` order). */
+  blocks: BlockConditioning[];
+}
+
+function isIntercept(z: Float64Array, v: number, c: number): boolean {
+  for (let i = c; i < z.length; i += v) if (z[i] !== 1) return false;
+  return true;
+}
+
+function conditionBlock(b: ReBlock): { cond: BlockConditioning; z: Float64Array } {
   const { v, z } = b;
   const n = z.length / v;
+  const unstructured = b.terms.length === 1 && b.slots.length === (v * (v + 1)) / 2;
+  let k0 = -1;
+  if (unstructured && v > 1) for (let c = 0; c < v && k0 < 0; c++) if (isIntercept(z, v, c)) k0 = c;
+  const m = new Float64Array(v);
+  if (k0 >= 0) {
+    for (let c = 0; c < v; c++) {
+      if (c === k0) continue;
+      const col = Float64Array.from({ length: n }, (_, i) => z[i * v + c]);
+      m[c] = mean(col);
+    }
+  }
   const s = new Float64Array(v);
-  for (let i = 0; i < n; i++) for (let c = 0; c < v; c++) s[c] += z[i * v + c] ** 2;
+  for (let i = 0; i < n; i++) for (let c = 0; c < v; c++) s[c] += (z[i * v + c] - m[c]) ** 2;
   for (let c = 0; c < v; c++) {
     const r = Math.sqrt(s[c] / n);
     s[c] = Number.isFinite(r) && r > 0 ? r : 1;
   }
-  return s;
-}
-
-/** The random-effects structure on unit-RMS columns, and θ's divisor per element. */
-export interface RandomConditioning {
-  /** The same blocks with Z divided column-wise by `blockScales`. */
-  re: ReStructure;
-  /** Per block (in `re.blocks` order): the v column scales s. */
-  blockScales: Float64Array[];
-  /** θ = θ̃ / thetaScale (element-wise, lme4's θ order). */
-  thetaScale: Float64Array;
+  // Z = Z̃ G with G[c, c] = s_c and G[k0, c] = m_c: z_c = s_c z̃_c + m_c z_k0.
+  const g = new Float64Array(v * v);
+  const gInv = new Float64Array(v * v);
+  for (let c = 0; c < v; c++) {
+    g[c + c * v] = s[c];
+    gInv[c + c * v] = 1 / s[c];
+    if (k0 >= 0 && c !== k0) {
+      g[k0 + c * v] = m[c];
+      gInv[k0 + c * v] = -m[c] / s[c];
+    }
+  }
+  const zt = new Float64Array(z.length);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < v; c++)
+      zt[i * v + c] = (z[i * v + c] - m[c] * (k0 >= 0 ? z[i * v + k0] : 0)) / s[c];
+  }
+  return { cond: { diagonal: k0 < 0, g, gInv }, z: zt };
 }
 
 export function conditionRandom(re: ReStructure): RandomConditioning {
-  const thetaScale = new Float64Array(re.nTheta).fill(1);
-  const blockScales: Float64Array[] = [];
+  const conds: BlockConditioning[] = [];
   const blocks = re.blocks.map((b) => {
-    const s = columnScales(b);
-    blockScales.push(s);
-    for (const slot of b.slots) thetaScale[slot.thetaIndex] = s[slot.row];
-    const z = new Float64Array(b.z.length);
-    for (let i = 0; i < z.length; i++) z[i] = b.z[i] / s[i % b.v];
+    const { cond, z } = conditionBlock(b);
+    conds.push(cond);
     return { ...b, z };
   });
-  return { re: { ...re, blocks }, blockScales, thetaScale };
+  return { re: { ...re, blocks }, blocks: conds };
+}
+
+/** out = A B for v×v column-major matrices. */
+function mul(a: Float64Array, b: Float64Array, v: number): Float64Array {
+  const out = new Float64Array(v * v);
+  for (let i = 0; i < v; i++) {
+    for (let j = 0; j < v; j++) {
+      let x = 0;
+      for (let k = 0; k < v; k++) x += a[i + k * v] * b[k + j * v];
+      out[i + j * v] = x;
+    }
+  }
+  return out;
+}
+
+/** Lower Cholesky factor of a positive semi-definite matrix (zero columns where it is singular). */
+function cholPsd(a: Float64Array, v: number): Float64Array {
+  const l = new Float64Array(v * v);
+  for (let j = 0; j < v; j++) {
+    let d = a[j + j * v];
+    for (let k = 0; k < j; k++) d -= l[j + k * v] ** 2;
+    // A pivot lost to cancellation (relative to its own diagonal): this column of the factor is 0.
+    if (!(d > 1e-14 * a[j + j * v])) continue;
+    const r = Math.sqrt(d);
+    l[j + j * v] = r;
+    for (let i = j + 1; i < v; i++) {
+      let x = a[i + j * v];
+      for (let k = 0; k < j; k++) x -= l[i + k * v] * l[j + k * v];
+      l[i + j * v] = x / r;
+    }
+  }
+  return l;
+}
+
+/** T' = chol(H T Tᵀ Hᵀ) for one block, through its θ slots (H = G or G⁻¹). */
+function mapBlockTheta(
+  b: ReBlock,
+  h: Float64Array,
+  diagonal: boolean,
+  from: ArrayLike<number>,
+  out: number[],
+): void {
+  const v = b.v;
+  if (diagonal) {
+    for (const s of b.slots) out[s.thetaIndex] = h[s.row + s.row * v] * from[s.thetaIndex];
+    return;
+  }
+  const t = new Float64Array(v * v);
+  fillT(b, from, t, 0);
+  const ht = mul(h, t, v);
+  const cov = new Float64Array(v * v);
+  for (let i = 0; i < v; i++) {
+    for (let j = 0; j < v; j++) {
+      let x = 0;
+      for (let k = 0; k < v; k++) x += ht[i + k * v] * ht[j + k * v];
+      cov[i + j * v] = x;
+    }
+  }
+  const l = cholPsd(cov, v);
+  for (const s of b.slots) out[s.thetaIndex] = l[s.row + s.col * v];
 }
 
 /** θ (lme4's units) from θ̃. */
 export function thetaFromTilde(rc: RandomConditioning, tt: ArrayLike<number>): number[] {
-  return Array.from(tt, (v, k) => v / rc.thetaScale[k]);
+  const out = Array.from(tt);
+  rc.re.blocks.forEach((b, k) =>
+    mapBlockTheta(b, rc.blocks[k].gInv, rc.blocks[k].diagonal, tt, out),
+  );
+  return out;
 }
 
 /** θ̃ from θ (lme4's units). */
 export function tildeFromTheta(rc: RandomConditioning, theta: ArrayLike<number>): number[] {
-  return Array.from(theta, (v, k) => v * rc.thetaScale[k]);
+  const out = Array.from(theta);
+  rc.re.blocks.forEach((b, k) =>
+    mapBlockTheta(b, rc.blocks[k].g, rc.blocks[k].diagonal, theta, out),
+  );
+  return out;
 }
 
-/** b = S⁻¹ b̃ for b̃ in layout order (blocks as in `lay`, i.e. `re.blocks` order). */
+/** b = G⁻¹ b̃ level by level, for b̃ in layout order (`re.blocks` order). */
 export function bFromTilde(rc: RandomConditioning, bt: Float64Array): Float64Array {
   const b = new Float64Array(bt.length);
   let off = 0;
   rc.re.blocks.forEach((blk, k) => {
-    const s = rc.blockScales[k];
+    const { gInv } = rc.blocks[k];
+    const v = blk.v;
     for (let m = 0; m < blk.nl; m++) {
-      for (let c = 0; c < blk.v; c++) b[off + m * blk.v + c] = bt[off + m * blk.v + c] / s[c];
+      const base = off + m * v;
+      for (let r = 0; r < v; r++) {
+        let x = 0;
+        for (let c = 0; c < v; c++) x += gInv[r + c * v] * bt[base + c];
+        b[base + r] = x;
+      }
     }
-    off += blk.nl * blk.v;
+    off += blk.nl * v;
   });
   return b;
+}
+
+/**
+ * Conditional covariance of b given y, divided by σ², per block and level (v×v column-major,
+ * nl·v·v values per block): G⁻¹ T̃ Var(u | y) T̃ᵀ G⁻ᵀ, with Var(u | y) from conditionalVarU.
+ */
+export function conditionalVarB(
+  rc: RandomConditioning,
+  thetaTilde: ArrayLike<number>,
+  varU: Float64Array[],
+): Float64Array[] {
+  return rc.re.blocks.map((blk, k) => {
+    const v = blk.v;
+    const t = new Float64Array(v * v);
+    fillT(blk, thetaTilde, t, 0);
+    const a = mul(rc.blocks[k].gInv, t, v); // G⁻¹ T̃
+    const out = new Float64Array(blk.nl * v * v);
+    for (let m = 0; m < blk.nl; m++) {
+      const vu = varU[k].subarray(m * v * v, (m + 1) * v * v);
+      const av = mul(a, vu, v);
+      for (let i = 0; i < v; i++) {
+        for (let j = 0; j < v; j++) {
+          let x = 0;
+          for (let c = 0; c < v; c++) x += av[i + c * v] * a[j + c * v];
+          out[m * v * v + i + j * v] = x;
+        }
+      }
+    }
+    return out;
+  });
 }
 
 /**

@@ -18,6 +18,7 @@ import { agqDeviance } from './agq';
 import {
   betaFromTilde,
   bFromTilde,
+  conditionalVarB,
   conditionedXRowMajor,
   conditionFixed,
   conditionRandom,
@@ -84,7 +85,8 @@ export interface GlmmEstimates {
   logLik: number;
   /** b = Λu in layout order (lme4's units). */
   b: Float64Array;
-  condVarU: Float64Array[];
+  /** Conditional covariances of b per block and level, over σ² (see conditionalVarB). */
+  condVarB: Float64Array[];
   mu: Float64Array;
   eta: Float64Array;
   singular: boolean;
@@ -454,7 +456,7 @@ function finishGlmm(
       deviance,
       logLik: -deviance / 2,
       b: bFromTilde(m.randomCond, bTilde),
-      condVarU: conditionalVarU(st.factored),
+      condVarB: conditionalVarB(m.randomCond, thetaT, conditionalVarU(st.factored)),
       mu: Float64Array.from(f.subarray(st.off.mu, st.off.mu + n)),
       eta: Float64Array.from(f.subarray(st.off.eta, st.off.eta + n)),
     },

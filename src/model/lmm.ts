@@ -11,6 +11,7 @@ import { minimize } from '../optim/minimize';
 import {
   betaFromTilde,
   bFromTilde,
+  conditionalVarB,
   conditionedXRowMajor,
   conditionFixed,
   conditionRandom,
@@ -73,8 +74,8 @@ export interface LmmEstimates {
   logLik: number;
   /** b = Λu in layout order (lme4's units). */
   b: Float64Array;
-  /** Conditional covariances of u per block (see conditionalVarU). */
-  condVarU: Float64Array[];
+  /** Conditional covariances of b per block and level, over σ² (see conditionalVarB). */
+  condVarB: Float64Array[];
   /** Linear predictor (= fitted values) on the kept rows. */
   fitted: Float64Array;
   singular: boolean;
@@ -247,7 +248,7 @@ export class LmmModel {
       fval,
       logLik: -fval / 2,
       b: bFromTilde(this.randomCond, bTilde),
-      condVarU: conditionalVarU(sys),
+      condVarB: conditionalVarB(this.randomCond, thetaTilde, conditionalVarU(sys)),
       fitted,
     };
   }

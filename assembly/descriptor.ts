@@ -62,14 +62,17 @@ export const PIRLS_B = 14; // f64[q]: b = Λu scratch
 export const PIRLS_Q = 15;
 export const PIRLS_P = 16; // fixed effects of the model (the joint system's p)
 export const PIRLS_MAX_ITER = 17;
-export const PIRLS_REALS = 18; // f64 record: [nbTheta, tol, out pdev]
+export const PIRLS_REALS = 18; // f64 record: [nbTheta, tol, out pdev, noise]
 export const PIRLS_OUT_ITER = 19; // iterations used (out)
 export const PIRLS_OUT_FACTORED = 20; // 1 if the joint system was factored last, 0 if the u-only
 export const PIRLS_FIELDS = 21;
 export const PIRLS_REAL_NB_THETA = 0;
 export const PIRLS_REAL_TOL = 1;
 export const PIRLS_REAL_PDEV = 2;
-export const PIRLS_REAL_FIELDS = 3;
+// Below this step size, a step no smaller than the previous one is rounding noise: PIRLS
+// has converged as far as the arithmetic allows (the step is then at most this large).
+export const PIRLS_REAL_NOISE = 3;
+export const PIRLS_REAL_FIELDS = 4;
 
 // PIRLS status codes (returned by the kernel).
 export const PIRLS_OK = 0;

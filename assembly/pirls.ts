@@ -25,6 +25,7 @@ import {
   PIRLS_REAL_NB_THETA,
   PIRLS_REAL_PDEV,
   PIRLS_REAL_TOL,
+  PIRLS_REAL_NOISE,
   PIRLS_REALS,
   PIRLS_STEP_FAILED,
   PIRLS_SYS_JOINT,
@@ -138,6 +139,7 @@ export function pirlsRun(pd: usize, joint: i32, fromData: i32): i32 {
   const reals = f64At(pd, PIRLS_REALS);
   const nbTheta = ld(reals, PIRLS_REAL_NB_THETA);
   const tol = ld(reals, PIRLS_REAL_TOL);
+  const noise = ld(reals, PIRLS_REAL_NOISE);
   const u = f64At(pd, PIRLS_U);
   const uNew = f64At(pd, PIRLS_U_NEW);
   const beta = f64At(pd, PIRLS_BETA);
@@ -151,6 +153,7 @@ export function pirlsRun(pd: usize, joint: i32, fromData: i32): i32 {
     pdevOld = penalisedDeviance(pd, sdJ, u);
   }
   let converged = false;
+  let prevStep: f64 = Infinity;
   let iterations = 0;
   const maxIter = field(pd, PIRLS_MAX_ITER);
   while (iterations < maxIter && !converged) {
@@ -192,8 +195,10 @@ export function pirlsRun(pd: usize, joint: i32, fromData: i32): i32 {
     }
     if (!(pdev <= pdevOld + slack)) return PIRLS_STEP_FAILED;
     // pdev is stationary at the mode; log|L| is not: converge on the step in (u, β).
+    // A step below `noise` that is no smaller than the last one is rounding noise: converged.
     const step = maxStep(u, uNew, q) + (joint != 0 ? maxStep(beta, betaNew, p) : 0.0);
-    converged = step <= tol;
+    converged = step <= tol || (step <= noise && step >= prevStep);
+    prevStep = step;
     memory.copy(u, uNew, (<usize>q) << 3);
     if (joint != 0) memory.copy(beta, betaNew, (<usize>p) << 3);
     pdevOld = pdev;

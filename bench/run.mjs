@@ -19,6 +19,7 @@ import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import benny from 'benny';
 import { CASES, BENCH_DIR, ROOT, cliFlags } from './cases.mjs';
+import { benchRefits, refitMarkdown } from './refit.mjs';
 
 const { suite, add, cycle, complete, configure } = benny;
 
@@ -406,6 +407,12 @@ async function main() {
       report.rows.push({ case: c.name, error: message });
     }
   }
+  log('refits: fit.refit(y) vs fresh fits (vs lme4 refit when R is present)');
+  try {
+    report.refits = benchRefits({ lmerSync, glmerSync, parseCsv }, ROOT, report.lme4.ok, log);
+  } catch (e) {
+    report.notes.push(`refit benchmark failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
   report.totalSeconds = (performance.now() - t0) / 1000;
   report.machine.loadAvgEnd = os.loadavg().map((x) => +x.toFixed(2));
   report.notes.push(
@@ -414,7 +421,7 @@ async function main() {
       `(${report.machine.cores} cores: a load above that means other processes shared the CPU)`,
   );
 
-  const md = markdown(report);
+  const md = markdown(report) + (report.refits ? refitMarkdown(report.refits) : '');
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.md'), md);
   writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify(report, null, 2) + '\n');

@@ -62,7 +62,10 @@ export function checkKeys(
   for (const key of Object.keys(options)) {
     if (allowed.includes(key)) continue;
     const prefix = where.includes('.') ? `${where}.` : '';
-    if (hints[key] !== undefined) throw new OptionError(hints[key], `${prefix}${key}`);
+    // own entries only: a key such as `constructor` must not find Object.prototype's
+    if (Object.prototype.hasOwnProperty.call(hints, key)) {
+      throw new OptionError(hints[key], `${prefix}${key}`);
+    }
     throw new OptionError(
       `unknown option of ${where}${didYouMean(key, allowed)}; valid options: ${allowed.join(', ')}`,
       `${prefix}${key}`,

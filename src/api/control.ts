@@ -13,7 +13,7 @@ const OPTIMIZER_KEYS = [
   'maxEval',
   'start',
 ] as const;
-const PIRLS_KEYS = ['tol', 'maxIter'] as const;
+const PIRLS_KEYS = ['tol', 'maxIter', 'noise'] as const;
 const CHECK_KEYS = ['singularTol', 'nobsMax', 'gradTol', 'hessTol'] as const;
 
 /** Checks the shape and values of a `control` record; throws OptionError naming the field. */
@@ -39,6 +39,7 @@ export function validateControl(input: unknown): ControlInput | undefined {
     checkKeys(pirls, PIRLS_KEYS, 'control.pirls');
     checkNumber(pirls.tol, 'control.pirls.tol', { min: 0, exclusiveMin: true });
     checkNumber(pirls.maxIter, 'control.pirls.maxIter', { min: 1, integer: true });
+    checkNumber(pirls.noise, 'control.pirls.noise', { min: 0 });
   }
   checkChoice(input.vcov, 'control.vcov', ['auto', 'hessian', 'RX']);
   checkNumber(input.derivativeStep, 'control.derivativeStep', { min: 0, exclusiveMin: true });

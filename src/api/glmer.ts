@@ -3,10 +3,10 @@ import { loadBackend } from '../backend/load';
 import type { Backend } from '../backend/kernels';
 import { buildModelFrame, checkGroupingFactors } from '../frame/modelframe';
 import type { DataInput } from '../frame/types';
-import { OptionError } from '../errors';
+import { DataError, OptionError } from '../errors';
 import { makeFamily } from '../model/family';
 import { GlmmModel } from '../model/glmm';
-import { checkBoolean, checkKeys, checkNumber } from '../options';
+import { checkBoolean, checkKeys, checkNumber, checkRecord } from '../options';
 import type { MerFit } from '../results/fit';
 import { runGlmm } from './live';
 import {
@@ -46,6 +46,7 @@ const GAUSSIAN_SHORTCUT =
   'calling glmer() with family=gaussian (identity link) as a shortcut to lmer() is deprecated; please call lmer() directly';
 
 function validateGlmerOptions(options: GlmerOptions): void {
+  checkRecord(options, 'options');
   checkKeys(options, GLMER_OPTIONS, 'glmer');
   validateCommonOptions(options);
   checkNumber(options.nAGQ, 'nAGQ', { min: 0, max: 100, integer: true });
@@ -101,6 +102,14 @@ export function glmerWith(
   const keepColumns = rowOptionColumns(options.weights, options.offset);
   const frame = buildModelFrame(formula, data, { ...options, keepColumns });
   checkGroupingFactors(frame, 'glmm');
+  const { trials, name } = frame.response;
+  if (trials !== null && trials.every((t) => t === 0)) {
+    // the model's check would blame the weights, which the caller may not have given
+    throw new DataError(
+      `every row of the response '${name}' has 0 trials (successes + failures = 0): there is nothing to fit`,
+      name,
+    );
+  }
   const weights = priorWeights(data, frame, options.weights);
   const offset = offsetValues(data, frame, options.offset);
   const t1 = performance.now();

@@ -126,6 +126,13 @@ export function lmmFrame(
     );
   }
   checkGroupingFactors(frame, 'lmm');
+  // Without weights the model's own check would blame the weights for it.
+  const p = frame.xNames.length;
+  if (options.weights === undefined && frame.n <= p) {
+    throw new DataError(
+      `${frame.n} observations are too few for ${p} fixed effects: nothing is left to estimate the residual variance`,
+    );
+  }
   return {
     frame,
     weights: priorWeights(data, frame, options.weights),

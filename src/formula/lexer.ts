@@ -20,12 +20,13 @@ export interface Token {
 
 const OPS = ['||', '**', '~', '+', '-', '*', '/', '^', ':', '|'];
 
+// Letters in any script, as R's parser in a UTF-8 locale (a column called `größe`).
 function isNameStart(c: string): boolean {
-  return /[A-Za-z._]/.test(c);
+  return /[\p{L}._]/u.test(c);
 }
 
 function isNameChar(c: string): boolean {
-  return /[A-Za-z0-9._]/.test(c);
+  return /[\p{L}\p{N}._]/u.test(c);
 }
 
 /** Splits a formula into tokens; throws FormulaSyntaxError on a character R would not accept. */

@@ -204,7 +204,10 @@ class Parser {
   private withDepth(pos: number, children: readonly Node[], node: Node): Node {
     const depth = 1 + Math.max(0, ...children.map((c) => depths.get(c) ?? 1));
     if (depth > MAX_TREE_DEPTH) {
-      this.fail(`the formula is too deeply nested (more than ${MAX_TREE_DEPTH} levels)`, pos);
+      this.fail(
+        `the formula is too deeply nested (more than ${MAX_TREE_DEPTH} levels: terms chained by operators count one level each)`,
+        pos,
+      );
     }
     depths.set(node, depth);
     return node;
@@ -314,7 +317,7 @@ export function formatRNumber(x: number): string {
 }
 
 function quoteName(name: string): string {
-  return /^([A-Za-z]|[.][A-Za-z._]|[.]$)[A-Za-z0-9._]*$/.test(name) ? name : `\`${name}\``;
+  return /^(\p{L}|[.][\p{L}._]|[.]$)[\p{L}\p{N}._]*$/u.test(name) ? name : `\`${name}\``;
 }
 
 /** R-style deparse: `I(x^2)`, `log(x + 1)`, `cbind(s, n - s)`, `a:b`. */

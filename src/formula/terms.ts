@@ -153,7 +153,9 @@ class Encoder {
           if (node.args.length !== 1) {
             throw new ModelSpecError('offset() takes one argument', deparse(node));
           }
-          this.offsets.push(node.args[0]);
+          // R's terms keep each variable once: offset(x) + offset(x) adds x once, as lme4
+          const text = deparse(node.args[0]);
+          if (!this.offsets.some((o) => deparse(o) === text)) this.offsets.push(node.args[0]);
           return [];
         }
         checkNoBars(node, this.formula);
@@ -260,7 +262,10 @@ function encodeTermSet(node: Node, formula: string, context: string): TermSet {
   const enc = new Encoder(formula, false, context);
   const terms = enc.chain(node, true);
   if (enc.offsets.length > 0) {
-    throw new ModelSpecError(`offset() is not allowed ${context}`, deparse(enc.offsets[0]));
+    throw new ModelSpecError(
+      `offset() is not allowed ${context}`,
+      `offset(${deparse(enc.offsets[0])})`,
+    );
   }
   return enc.finish(terms);
 }

@@ -4,6 +4,7 @@
  * missing values. NaN marks a missing number, code -1 a missing factor level.
  */
 import { DataError, ModelSpecError } from '../errors';
+import { didYouMean } from '../options';
 import { makeFactor, type Factor } from './factor';
 import type { Table } from './table';
 import type { FrameOptions } from './types';
@@ -67,6 +68,19 @@ export const KNOWN_FUNCTIONS: readonly string[] = [
   'offset',
 ];
 
+/**
+ * `record[key]` when the record has its own entry `key`: a column called `constructor` or
+ * `toString` must not pick up Object.prototype's members as its levels.
+ */
+export function ownEntry<T>(
+  record: Readonly<Record<string, T>> | undefined,
+  key: string,
+): T | undefined {
+  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key)
+    ? record[key]
+    : undefined;
+}
+
 export function makeEvalContext(
   table: Table,
   options: FrameOptions = {},
@@ -90,7 +104,7 @@ export function makeEvalContext(
 function columnValue(name: string, ctx: EvalContext): Value {
   const col = ctx.table.column(name);
   if (ctx.trained) {
-    const levels = ctx.trained.factorLevels[name];
+    const levels = ownEntry(ctx.trained.factorLevels, name);
     if (levels !== undefined) return { kind: 'factor', factor: makeFactor(col, name, levels) };
     if (col.kind !== 'numeric') {
       throw new DataError(
@@ -100,7 +114,7 @@ function columnValue(name: string, ctx: EvalContext): Value {
     }
     return { kind: 'numeric', values: col.values };
   }
-  const given = ctx.options.levels?.[name];
+  const given = ownEntry(ctx.options.levels, name);
   if (col.kind === 'numeric' && !ctx.options.factors?.includes(name) && given === undefined) {
     return { kind: 'numeric', values: col.values };
   }
@@ -169,7 +183,7 @@ function mapNumeric(
  * makepredictcall does for scale()).
  */
 function scaleColumn(x: Float64Array, key: string, ctx: EvalContext): Float64Array {
-  const trained = ctx.trained?.scalings[key];
+  const trained = ownEntry(ctx.trained?.scalings, key);
   const { center, scale } = trained ?? centerAndScale(x, key);
   ctx.scalings[key] = { center, scale };
   const out = new Float64Array(x.length);
@@ -307,7 +321,7 @@ function evaluateCall(node: Node & { type: 'call' }, ctx: EvalContext, name: str
       if (v.kind === 'factor') return v;
       if (v.kind === 'matrix')
         throw new ModelSpecError(`${fn}() of a matrix is not supported`, name);
-      const given = ctx.trained ? ctx.trained.factorLevels[name] : ctx.options.levels?.[name];
+      const given = ownEntry(ctx.trained ? ctx.trained.factorLevels : ctx.options.levels, name);
       return {
         kind: 'factor',
         factor: makeFactor({ kind: 'numeric', values: v.values }, name, given),
@@ -325,7 +339,7 @@ function evaluateCall(node: Node & { type: 'call' }, ctx: EvalContext, name: str
       throw new ModelSpecError('offset() can only be a term of its own in the formula', name);
     default:
       throw new ModelSpecError(
-        `unknown function '${fn}' in the formula (supported: ${KNOWN_FUNCTIONS.join(', ')})`,
+        `unknown function '${fn}' in the formula${didYouMean(fn, KNOWN_FUNCTIONS)} (supported: ${KNOWN_FUNCTIONS.join(', ')})`,
         name,
       );
   }

@@ -37,9 +37,16 @@ export function makeFactor(col: RawColumn, name: string, given?: readonly string
   const n = col.values.length;
   const labels: (string | null)[] = new Array(n);
   if (col.kind === 'numeric') {
+    const label = new Map<number, string>(); // R's formatting, once per distinct value
     for (let i = 0; i < n; i++) {
       const v = col.values[i];
-      labels[i] = Number.isNaN(v) ? null : formatRNumber(v);
+      if (Number.isNaN(v)) {
+        labels[i] = null;
+        continue;
+      }
+      let l = label.get(v);
+      if (l === undefined) label.set(v, (l = formatRNumber(v)));
+      labels[i] = l;
     }
   } else if (col.kind === 'logical') {
     for (let i = 0; i < n; i++) {

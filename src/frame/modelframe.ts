@@ -11,6 +11,7 @@ import {
   evaluateNumeric,
   evaluateTermVariable,
   makeEvalContext,
+  ownEntry,
   type EvalContext,
   type Value,
 } from './eval';
@@ -102,7 +103,11 @@ function groupingFactor(node: Node, ctx: EvalContext): Factor {
   const name = deparse(node);
   if (v.kind === 'factor') return v.factor;
   if (v.kind === 'numeric') {
-    return makeFactor({ kind: 'numeric', values: v.values }, name, ctx.options.levels?.[name]);
+    return makeFactor(
+      { kind: 'numeric', values: v.values },
+      name,
+      ownEntry(ctx.options.levels, name),
+    );
   }
   throw new ModelSpecError(`grouping factor '${name}' must be a single column`, name);
 }
@@ -186,7 +191,9 @@ export function buildModelFrame(
     throw new ModelSpecError('no random effects terms specified in formula', deparse(ast.rhs));
   }
   const table = makeTable(data);
-  checkFrameOptions(table, options);
+  // before any column is looked up: "unknown column 'y' (the data have: )" would hide this
+  if (table.nRows === 0) throw new DataError('the data have no rows');
+  checkFrameOptions(table, options, factorCalls(ast));
   const ctx = makeEvalContext(table, options);
   const used: Evaluated[] = [];
 
@@ -397,8 +404,30 @@ export function checkGroupingFactors(frame: ModelFrame, kind: 'lmm' | 'glmm'): v
   }
 }
 
-/** `factors` and `levels` must name columns of the data (or, for levels, expressions). */
-function checkFrameOptions(table: Table, options: FrameOptions): void {
+/** The `factor(...)` / `as.factor(...)` calls of a formula, deparsed (the keys `levels` may use). */
+function factorCalls(ast: { lhs: Node | null; rhs: Node }): string[] {
+  const out = new Set<string>();
+  const visit = (n: Node): void => {
+    if (n.type === 'call') {
+      if (n.fn === 'factor' || n.fn === 'as.factor') out.add(deparse(n));
+      n.args.forEach(visit);
+    } else if (n.type === 'paren') visit(n.expr);
+    else if (n.type === 'unary') visit(n.arg);
+    else if (n.type === 'binary') {
+      visit(n.left);
+      visit(n.right);
+    }
+  };
+  if (ast.lhs) visit(ast.lhs);
+  visit(ast.rhs);
+  return [...out];
+}
+
+/**
+ * `factors` and `levels` must name columns of the data; `levels` may also name a factor() call
+ * of the formula (a misspelt one would be ignored without a word).
+ */
+function checkFrameOptions(table: Table, options: FrameOptions, calls: readonly string[]): void {
   if (options.factors !== undefined) {
     if (!Array.isArray(options.factors) || options.factors.some((f) => typeof f !== 'string')) {
       throw new OptionError('must be an array of column names', 'factors');
@@ -427,9 +456,10 @@ function checkFrameOptions(table: Table, options: FrameOptions): void {
       ) {
         throw new OptionError(`levels of '${name}' must be an array of labels`, 'levels');
       }
-      if (!name.includes('(') && !table.has(name)) {
+      if (name.includes('(') ? !calls.includes(name) : !table.has(name)) {
+        const what = name.includes('(') ? 'factor() call of the formula' : 'column of the data';
         throw new OptionError(
-          `names no column of the data: '${name}'${didYouMean(name, table.names)}`,
+          `names no ${what}: '${name}'${didYouMean(name, name.includes('(') ? calls : table.names)}`,
           'levels',
         );
       }

@@ -92,18 +92,21 @@ const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
  */
 function mixedNote(values: ArrayLike<unknown>, name: string): string | undefined {
   let numeric = 0;
-  const others: { value: string; row: number }[] = [];
+  const others: string[] = [];
+  // Among real numbers, numeric text ('0.5') is stray too: the column still turns categorical.
+  const hasNumbers = Array.prototype.some.call(
+    values,
+    (v) => typeof v === 'number' && !isMissing(v),
+  );
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (isMissing(v)) continue;
-    if (typeof v === 'number' || (typeof v === 'string' && NUMBER_TEXT.test(v))) numeric++;
-    else others.push({ value: String(v), row: i + 1 });
+    const numericText = typeof v === 'string' && NUMBER_TEXT.test(v);
+    if (typeof v === 'number' || (numericText && !hasNumbers)) numeric++;
+    else others.push(`'${String(v)}'${numericText ? ' (text)' : ''} at row ${i + 1}`);
   }
   if (others.length === 0 || numeric < others.length) return undefined;
-  const shown = others
-    .slice(0, 3)
-    .map((o) => `'${o.value}' at row ${o.row}`)
-    .join(', ');
+  const shown = others.slice(0, 3).join(', ');
   const more = others.length > 3 ? `, and ${others.length - 3} more` : '';
   return `column '${name}' has ${numeric} numbers and ${others.length} non-numeric value${others.length === 1 ? '' : 's'} (${shown}${more}); it is treated as categorical`;
 }
@@ -113,6 +116,11 @@ export function makeTable(data: DataInput): Table {
   if (data === null || typeof data !== 'object') {
     throw new DataError('data must be a column table {name: values} or an array of row objects');
   }
+  if (data instanceof Map) {
+    throw new DataError(
+      'data must be a plain object {name: values}, not a Map (use Object.fromEntries(map))',
+    );
+  }
   const cache = new Map<string, RawColumn>();
   if (Array.isArray(data)) {
     const rows = data as readonly Record<string, unknown>[];
@@ -121,6 +129,14 @@ export function makeTable(data: DataInput): Table {
     rows.forEach((row, i) => {
       if (row === null || typeof row !== 'object') {
         throw new DataError(`row ${i + 1} of the data is not an object`, undefined, i + 1);
+      }
+      // an array of arrays has no column names: its "columns" would be 0, 1, 2, ...
+      if (Array.isArray(row) || ArrayBuffer.isView(row)) {
+        throw new DataError(
+          `row ${i + 1} of the data is an array, not an object {column: value}; pass an array of row objects or a column table`,
+          undefined,
+          i + 1,
+        );
       }
       for (const k of Object.keys(row)) {
         if (!seen.has(k)) {

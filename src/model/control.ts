@@ -40,6 +40,12 @@ export interface PirlsControl {
   tol: number;
   /** Iteration cap of one PIRLS run. */
   maxIter: number;
+  /**
+   * Rounding floor of the step: below it, a step no smaller than the previous one means
+   * PIRLS has converged as far as the arithmetic allows (badly scaled working weights, e.g. a
+   * Gaussian log link, can keep the step above `tol`).
+   */
+  noise: number;
 }
 
 export interface CheckControl {
@@ -86,7 +92,7 @@ export function defaultControl(): Control {
       maxEval: 100000,
       start: null,
     },
-    pirls: { tol: 1e-11, maxIter: 100 },
+    pirls: { tol: 1e-11, maxIter: 100, noise: 1e-7 },
     vcov: 'auto',
     derivativeStep: 1e-4,
     checks: { singularTol: 1e-4, nobsMax: 1e4, gradTol: 2e-3, hessTol: 1e-6 },

@@ -212,6 +212,7 @@ export function pirls(st: PirlsState, joint: boolean, fromData = false): number 
   h.f64.set(st.u, off.u);
   h.f64.set(st.beta, off.beta);
   h.f64[off.reals + D.PIRLS_REAL_TOL] = st.control.tol;
+  h.f64[off.reals + D.PIRLS_REAL_NOISE] = st.control.noise;
   const status = sys.backend.kernels.pirlsRun(off.desc, joint ? 1 : 0, fromData ? 1 : 0);
   const f = h.f64;
   st.factored = h.i32[off.desc + D.PIRLS_OUT_FACTORED] === 1 ? st.sys : st.sysU;

@@ -8,6 +8,7 @@ import type { Control, ControlInput } from '../model/control';
 import type { GlmmModel } from '../model/glmm';
 import type { LmmModel } from '../model/lmm';
 import { predictFit, type PredictOptions } from './predict';
+import { formatOptSummary } from './optsum';
 import { formatSummary, type SummaryOptions } from './summary';
 import type { MerFitData, OptimizerSummary, RanefGroup, Timings, VarCorrRow } from './types';
 
@@ -258,7 +259,12 @@ export class MerFit implements MerFitData {
     const values = new Float64Array(y.length);
     for (let i = 0; i < y.length; i++) {
       const v = y[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
+      if (typeof v !== 'number') {
+        const what =
+          typeof v === 'string' ? `the string '${v}'` : v === null ? 'null' : `of type ${typeof v}`;
+        throw new OptionError(`value ${i + 1} is ${what}, not a number`, 'y');
+      }
+      if (!Number.isFinite(v)) {
         throw new OptionError(`value ${i + 1} is ${String(v)}; every value must be finite`, 'y');
       }
       values[i] = v;
@@ -289,6 +295,11 @@ export class MerFit implements MerFitData {
   /** Whether the optimizer reported convergence. */
   get converged(): boolean {
     return this.optimizer.converged;
+  }
+
+  /** The optimizer record and the control settings as text (MixedModels.jl's OptSummary). */
+  optsum(): string {
+    return formatOptSummary(this.optimizer);
   }
 
   /** lme4's `print(summary(m))` as a string (ends with a newline). */

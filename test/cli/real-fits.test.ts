@@ -2,9 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { glmer, lmer } from '../../src/index';
-import { run, type CliIO } from '../../src/cli/run';
 import { EXAMPLES } from '../../src/cli/examples';
+import { runCli } from '../helpers/cli-io';
 import { REQUIRED_JSON_KEYS } from '../helpers/json-keys';
 
 const fixture = (f: string) => fileURLToPath(new URL(`../fixtures/${f}`, import.meta.url));
@@ -15,18 +14,7 @@ const ref = (name: string) =>
     logLik: number;
   };
 
-async function cli(argv: string[], files: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    readFile: (p) => (p in files ? files[p] : readFileSync(p, 'utf8')),
-    stderrIsTTY: false,
-  };
-  const code = await run(argv, io, { lmer, glmer });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = runCli;
 
 const JSON_KEYS = REQUIRED_JSON_KEYS;
 

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { MerFit } from '../../src/results/fit';
 import { FormulaSyntaxError } from '../../src/errors';
-import { run, isGlmmFamily, type CliIO, type Fitters } from '../../src/cli/run';
+import { run, isGlmmFamily, type Fitters } from '../../src/cli/run';
 import { EXAMPLES, examplesDir } from '../../src/cli/examples';
 import { createProgress } from '../../src/cli/progress';
+import { memoryIO } from '../helpers/cli-io';
 import { referenceFit } from '../results/fixture-fit';
 import { REQUIRED_JSON_KEYS } from '../helpers/json-keys';
 
@@ -16,18 +17,8 @@ interface Call {
 }
 
 function harness(files: Record<string, string> = {}, fail?: Error) {
-  const out: string[] = [];
-  const err: string[] = [];
+  const { io, out, err } = memoryIO(files);
   const calls: Call[] = [];
-  const io: CliIO = {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    readFile: (p) => {
-      if (p in files) return files[p];
-      return readFileSync(p, 'utf8');
-    },
-    stderrIsTTY: false,
-  };
   const fake =
     (fn: 'lmer' | 'glmer') =>
     async (formula: string, data: unknown, options = {}) => {

@@ -68,6 +68,9 @@ for (const backend of backends) {
       expect(started.optimizer.evaluations).toBeLessThan(fit.optimizer.evaluations);
       const tight = fit.update({ control: { optimizer: { rhoend: 1e-8 } } });
       expect(tight.optimizer.control.optimizer.rhoend).toBe(1e-8);
+      expect(tight.optsum()).toMatch(/^rhoend {2,}1e-8$/m);
+      expect(tight.optsum()).toMatch(/^Function evaluations {2,}\d+$/m);
+      expect(JSON.parse(JSON.stringify(tight)).optimizer.control.optimizer.rhoend).toBe(1e-8);
       expect(relDiff(tight.logLik, fit.logLik)).toBeLessThan(1e-8);
     });
 

@@ -25,6 +25,7 @@ export function makeJsPirlsKernel(heap: Heap, k: BaseKernels & SystemKernels): P
       const reals = g(D.PIRLS_REALS);
       const nbTheta = heap.f64[reals + D.PIRLS_REAL_NB_THETA];
       const tol = heap.f64[reals + D.PIRLS_REAL_TOL];
+      const noise = heap.f64[reals + D.PIRLS_REAL_NOISE];
       const [y, priorWt, offset, fixed, eta, mu] = [
         g(D.PIRLS_Y),
         g(D.PIRLS_PRIOR_WT),
@@ -88,6 +89,7 @@ export function makeJsPirlsKernel(heap: Heap, k: BaseKernels & SystemKernels): P
         pdevOld = penalisedDeviance(u);
       }
       let converged = false;
+      let prevStep = Infinity;
       let iterations = 0;
       const maxIter = g(D.PIRLS_MAX_ITER);
       while (iterations < maxIter && !converged) {
@@ -132,7 +134,10 @@ export function makeJsPirlsKernel(heap: Heap, k: BaseKernels & SystemKernels): P
         if (!(pdev <= pdevOld + slack)) return D.PIRLS_STEP_FAILED;
         // pdev is stationary at the mode, so it cannot see a small error in u, but log|L| can
         // (to first order): convergence is judged on the step in (u, β).
-        converged = maxStep(u, uNew, q) + (joint ? maxStep(beta, betaNew, p) : 0) <= tol;
+        // A step below `noise` that is no smaller than the last one is rounding noise: converged.
+        const step = maxStep(u, uNew, q) + (joint ? maxStep(beta, betaNew, p) : 0);
+        converged = step <= tol || (step <= noise && step >= prevStep);
+        prevStep = step;
         heap.f64.copyWithin(u, uNew, uNew + q);
         if (joint) heap.f64.copyWithin(beta, betaNew, betaNew + p);
         pdevOld = pdev;

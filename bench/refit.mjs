@@ -106,7 +106,7 @@ export function refitMarkdown(rows) {
   for (const r of rows) {
     const ratio = r.lme4 ? `${(r.lme4.refitMs / r.wasm.refitMs).toFixed(1)}×` : '–';
     lines.push(
-      `| ${r.case} | ${r.count} | ${f(r.wasm.refitMs)} | ${f(r.wasm.freshMs)} | ${f(r.js.refitMs)} | ${f(r.js.freshMs)} | ${f(r.lme4?.refitMs)} | ${ratio} |`,
+      `| ${r.case.replaceAll('|', '\\|')} | ${r.count} | ${f(r.wasm.refitMs)} | ${f(r.wasm.freshMs)} | ${f(r.js.refitMs)} | ${f(r.js.freshMs)} | ${f(r.lme4?.refitMs)} | ${ratio} |`,
     );
     if (r.lme4Error) lines.push(`| (lme4 failed: ${r.lme4Error}) |||||||`);
   }

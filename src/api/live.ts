@@ -35,57 +35,65 @@ function refitMeta(meta: FitMeta): FitMeta {
 
 export function runLmm(model: LmmModel, run: LmmRun, meta: FitMeta): MerFit {
   const est = fitLmm(model, run);
-  const y = model.y;
-  const live: LiveFit = {
+  const live = liveFit(
     model,
-    refit(yNew) {
-      model.setResponse(yNew);
-      return runLmm(model, run, refitMeta(meta));
-    },
-    update(options) {
-      const changes = checkUpdate(options, 'lmm', model.randomCond.re);
-      model.setResponse(y);
-      return runLmm(
+    'lmm',
+    model.y,
+    () => {},
+    (changes) =>
+      runLmm(
         model,
-        {
-          ...run,
-          REML: changes.REML ?? run.REML,
-          control: updatedControl(run.control, changes),
-        },
+        { ...run, REML: changes.REML ?? run.REML, control: updatedControl(run.control, changes) },
         refitMeta(meta),
-      );
-    },
-  };
+      ),
+  );
   return new MerFit(lmmFitData(model, est, meta), live);
 }
 
 export function runGlmm(model: GlmmModel, run: GlmmRun, meta: FitMeta): MerFit {
   const fam = model.fam;
   const est = run.estimateNbTheta ? fitNegativeBinomial(model, run) : fitGlmm(model, run);
-  const y = model.resp.y;
-  const live: LiveFit = {
+  const live = liveFit(
+    model,
+    'glmm',
+    model.resp.y,
+    () => model.setFamily(fam),
+    (changes) =>
+      runGlmm(
+        model,
+        { ...run, nAGQ: changes.nAGQ ?? run.nAGQ, control: updatedControl(run.control, changes) },
+        refitMeta(meta),
+      ),
+  );
+  return new MerFit(glmmFitData(model, est, meta), live);
+}
+
+/**
+ * The handle of one fit. The model may have moved on (other refits of it), so both verbs first
+ * put back this fit's state (`restore`: e.g. the family), then the response — the new one for
+ * refit, the fit's own for update — and fit again with the (validated) changes.
+ */
+function liveFit(
+  model: LmmModel | GlmmModel,
+  kind: 'lmm' | 'glmm',
+  y: Float64Array,
+  restore: () => void,
+  fitWith: (changes: UpdateOptions) => MerFit,
+): LiveFit {
+  return {
     model,
     refit(yNew) {
-      model.setFamily(fam);
+      restore();
       model.setResponse(yNew);
-      return runGlmm(model, run, refitMeta(meta));
+      return fitWith({});
     },
     update(options) {
-      const changes = checkUpdate(options, 'glmm', model.randomCond.re);
-      model.setFamily(fam);
+      const changes = checkUpdate(options, kind, model.randomCond.re);
+      restore();
       model.setResponse(y);
-      return runGlmm(
-        model,
-        {
-          ...run,
-          nAGQ: changes.nAGQ ?? run.nAGQ,
-          control: updatedControl(run.control, changes),
-        },
-        refitMeta(meta),
-      );
+      return fitWith(changes);
     },
   };
-  return new MerFit(glmmFitData(model, est, meta), live);
 }
 
 function updatedControl(base: Control, changes: UpdateOptions): Control {

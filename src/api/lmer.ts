@@ -68,9 +68,6 @@ export function validateCommonOptions(options: object): void {
   checkRecord(options, 'options');
   const o = options as Record<string, unknown>;
   checkChoice(o.backend, 'backend', ['wasm', 'js']);
-  if (o.factors !== undefined && !Array.isArray(o.factors)) {
-    throw new OptionError('must be an array of column names', 'factors');
-  }
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw new OptionError('must be a function', 'onProgress');
   }

@@ -295,6 +295,18 @@ export function parseFormula(formula: string): FormulaAst {
 }
 
 /** Strips redundant parentheses. */
+/** Calls `f` on `node` and every node below it (pre-order). */
+export function forEachNode(node: Node, f: (n: Node) => void): void {
+  f(node);
+  if (node.type === 'call') node.args.forEach((a) => forEachNode(a, f));
+  else if (node.type === 'paren') forEachNode(node.expr, f);
+  else if (node.type === 'unary') forEachNode(node.arg, f);
+  else if (node.type === 'binary') {
+    forEachNode(node.left, f);
+    forEachNode(node.right, f);
+  }
+}
+
 export function unparen(node: Node): Node {
   while (node.type === 'paren') node = node.expr;
   return node;

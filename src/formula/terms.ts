@@ -4,7 +4,7 @@
  * bars are split off and expanded as lme4 does (expandDoubleVerts, then expandSlash).
  */
 import { FormulaSyntaxError, ModelSpecError } from '../errors';
-import { deparse, unparen, type FormulaAst, type Node } from './parse';
+import { deparse, forEachNode, unparen, type FormulaAst, type Node } from './parse';
 
 /** One variable of a term set: an expression such as `x`, `log(x)` or `factor(g)`. */
 export interface TermVariable {
@@ -239,22 +239,15 @@ function products(a: number[][], b: number[][]): number[][] {
 
 /** Throws if a bar appears anywhere inside `node` (e.g. inside a function call). */
 function checkNoBars(node: Node, formula: string): void {
-  const visit = (n: Node): void => {
-    if (n.type === 'binary') {
-      if (n.op === '|' || n.op === '||') {
-        throw new FormulaSyntaxError(
-          `'${n.op}' is only allowed in a random-effects term '(expr | group)'`,
-          formula,
-          n.opPos,
-        );
-      }
-      visit(n.left);
-      visit(n.right);
-    } else if (n.type === 'unary') visit(n.arg);
-    else if (n.type === 'paren') visit(n.expr);
-    else if (n.type === 'call') n.args.forEach(visit);
-  };
-  visit(node);
+  forEachNode(node, (n) => {
+    if (n.type === 'binary' && (n.op === '|' || n.op === '||')) {
+      throw new FormulaSyntaxError(
+        `'${n.op}' is only allowed in a random-effects term '(expr | group)'`,
+        formula,
+        n.opPos,
+      );
+    }
+  });
 }
 
 /** Expands the right-hand side of a formula (or of a bar) into a term set. */

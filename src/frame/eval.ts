@@ -8,7 +8,7 @@ import { didYouMean } from '../options';
 import { makeFactor, type Factor } from './factor';
 import type { Table } from './table';
 import type { FrameOptions } from './types';
-import { deparse, formatRNumber, unparen, type Node } from '../formula/parse';
+import { deparse, forEachNode, formatRNumber, unparen, type Node } from '../formula/parse';
 
 /** The value of an expression over all rows. */
 export type Value =
@@ -125,17 +125,7 @@ function columnValue(name: string, ctx: EvalContext): Value {
 /** The column names an expression refers to (for error messages). */
 export function columnsOf(node: Node): string[] {
   const out = new Set<string>();
-  const visit = (n: Node): void => {
-    if (n.type === 'name') out.add(n.name);
-    else if (n.type === 'call') n.args.forEach(visit);
-    else if (n.type === 'paren') visit(n.expr);
-    else if (n.type === 'unary') visit(n.arg);
-    else if (n.type === 'binary') {
-      visit(n.left);
-      visit(n.right);
-    }
-  };
-  visit(node);
+  forEachNode(node, (n) => n.type === 'name' && out.add(n.name));
   return [...out];
 }
 

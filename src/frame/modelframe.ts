@@ -15,7 +15,7 @@ import {
   type EvalContext,
   type Value,
 } from './eval';
-import { deparse, parseFormula, unparen, type Node } from '../formula/parse';
+import { deparse, forEachNode, parseFormula, unparen, type Node } from '../formula/parse';
 import { expandTerms, type ModelTerms, type TermSet } from '../formula/terms';
 import { interactFactors, makeFactor, subsetFactor, type Factor } from './factor';
 import { modelMatrix, rankKeep, type FrameValue } from './modelmatrix';
@@ -407,19 +407,11 @@ export function checkGroupingFactors(frame: ModelFrame, kind: 'lmm' | 'glmm'): v
 /** The `factor(...)` / `as.factor(...)` calls of a formula, deparsed (the keys `levels` may use). */
 function factorCalls(ast: { lhs: Node | null; rhs: Node }): string[] {
   const out = new Set<string>();
-  const visit = (n: Node): void => {
-    if (n.type === 'call') {
-      if (n.fn === 'factor' || n.fn === 'as.factor') out.add(deparse(n));
-      n.args.forEach(visit);
-    } else if (n.type === 'paren') visit(n.expr);
-    else if (n.type === 'unary') visit(n.arg);
-    else if (n.type === 'binary') {
-      visit(n.left);
-      visit(n.right);
-    }
+  const collect = (n: Node): void => {
+    if (n.type === 'call' && (n.fn === 'factor' || n.fn === 'as.factor')) out.add(deparse(n));
   };
-  if (ast.lhs) visit(ast.lhs);
-  visit(ast.rhs);
+  if (ast.lhs) forEachNode(ast.lhs, collect);
+  forEachNode(ast.rhs, collect);
   return [...out];
 }
 

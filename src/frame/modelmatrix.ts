@@ -4,6 +4,7 @@
  * LINPACK dqrdc2 limited pivoting, tolerance 1e-7).
  */
 import type { TermSet } from '../formula/terms';
+import { accurateMean } from '../math/mean';
 import { codingColumn, dummyCoding, treatmentCoding, type Coding } from './contrasts';
 import type { Factor } from './factor';
 
@@ -110,12 +111,7 @@ function centredOnIntercept(columns: Float64Array[]): Float64Array[] {
   if (k0 < 0) return columns;
   return columns.map((c, j) => {
     if (j === k0) return c;
-    let m = 0;
-    for (const v of c) m += v;
-    m /= c.length;
-    let r = 0;
-    for (const v of c) r += v - m;
-    m += r / c.length;
+    const m = accurateMean(c);
     return c.map((v) => v - m);
   });
 }

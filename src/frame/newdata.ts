@@ -14,7 +14,7 @@ import {
   makeEvalContext,
   type EvalContext,
 } from './eval';
-import { makeFactor, type Factor } from './factor';
+import { interactFactors, makeFactor } from './factor';
 import { modelMatrix, type FrameValue } from './modelmatrix';
 import type { FrameSchema } from './schema';
 import { makeTable } from './table';
@@ -62,19 +62,6 @@ function missingError(name: string, row: number): DataError {
     `newdata row ${row + 1}: '${name}' is missing or not finite (every variable of the model is needed to predict)`,
     name,
     row + 1,
-  );
-}
-
-/** Row labels of a grouping factor: its parts' level labels joined by ':' (R's a:b). */
-function groupLabels(parts: Factor[], name: string, n: number): string[] {
-  return Array.from({ length: n }, (_, i) =>
-    parts
-      .map((f) => {
-        const c = f.codes[i];
-        if (c < 0) throw missingError(name, i);
-        return f.levels[c];
-      })
-      .join(':'),
   );
 }
 
@@ -129,11 +116,15 @@ export function newdataMatrices(
       const index = new Map(trained.levels.map((l, k) => [l, k]));
       const refs = new Int32Array(n);
       const newLevels: string[] = [];
-      groupLabels(parts, def.groupName, n).forEach((label, i) => {
-        const k = index.get(label);
-        refs[i] = k ?? -1;
-        if (k === undefined && !newLevels.includes(label)) newLevels.push(label);
-      });
+      // the grouping factor as training built it (R's a:b labels), matched by label
+      const g = interactFactors(parts);
+      const toTrained = g.levels.map((label) => index.get(label) ?? -1);
+      for (let i = 0; i < n; i++) {
+        const c = g.codes[i];
+        if (c < 0) throw missingError(def.groupName, i);
+        refs[i] = toTrained[c];
+        if (refs[i] < 0 && !newLevels.includes(g.levels[c])) newLevels.push(g.levels[c]);
+      }
       random.push({ group: trained.group, refs, newLevels, z, v });
     });
   }

@@ -13,6 +13,8 @@
  * - Response (LMMs): the least-squares fit of y on X̃ is removed before the cross-products are
  *   formed (the profiled deviance is invariant to y → y − X̃γ; β̃ gets γ back).
  */
+import { choleskyLower, solveLower, solveLowerTrans } from '../math/cholesky';
+import { accurateMean } from '../math/mean';
 import { fillT, type ReBlock, type ReStructure } from './reblocks';
 
 /** β = C β̃ with C = [intercept row: 1, −m_j/s_j; diagonal 1/s_j]. */
@@ -39,7 +41,7 @@ export function conditionFixed(X: Float64Array, n: number, p: number): FixedCond
   for (let j = 0; j < p; j++) {
     if (j === intercept) continue;
     const col = X.subarray(j * n, (j + 1) * n);
-    const m = intercept >= 0 ? mean(col) : 0;
+    const m = intercept >= 0 ? accurateMean(col) : 0;
     let ss = 0;
     for (let i = 0; i < n; i++) ss += (col[i] - m) ** 2;
     const s = Math.sqrt(ss / n);
@@ -47,17 +49,6 @@ export function conditionFixed(X: Float64Array, n: number, p: number): FixedCond
     scale[j] = Number.isFinite(s) && s > 0 ? s : 1;
   }
   return { p, intercept, center, scale };
-}
-
-/** Mean with one correction pass (exact for columns such as x + 1e9). */
-function mean(x: Float64Array): number {
-  let s = 0;
-  for (const v of x) s += v;
-  let m = s / x.length;
-  let r = 0;
-  for (const v of x) r += v - m;
-  m += r / x.length;
-  return m;
 }
 
 /** X̃ = X C as a ROW-major n×p matrix (the layout the kernels read). */
@@ -85,17 +76,6 @@ export function betaFromTilde(cond: FixedConditioning, bt: ArrayLike<number>): F
     for (let j = 0; j < p; j++) if (j !== intercept) beta[intercept] -= center[j] * beta[j];
   }
   return beta;
-}
-
-/** β̃ = C⁻¹ β. */
-export function tildeFromBeta(cond: FixedConditioning, beta: ArrayLike<number>): Float64Array {
-  const { p, intercept, center, scale } = cond;
-  const bt = new Float64Array(p);
-  for (let j = 0; j < p; j++) bt[j] = beta[j] * scale[j];
-  if (intercept >= 0) {
-    for (let j = 0; j < p; j++) if (j !== intercept) bt[intercept] += center[j] * beta[j];
-  }
-  return bt;
 }
 
 /** Var(β) = C Var(β̃) Cᵀ. */
@@ -171,7 +151,7 @@ function conditionBlock(b: ReBlock): { cond: BlockConditioning; z: Float64Array 
     for (let c = 0; c < v; c++) {
       if (c === k0) continue;
       const col = Float64Array.from({ length: n }, (_, i) => z[i * v + c]);
-      m[c] = mean(col);
+      m[c] = accurateMean(col);
     }
   }
   const s = new Float64Array(v);
@@ -222,25 +202,6 @@ function mul(a: Float64Array, b: Float64Array, v: number): Float64Array {
   return out;
 }
 
-/** Lower Cholesky factor of a positive semi-definite matrix (zero columns where it is singular). */
-function cholPsd(a: Float64Array, v: number): Float64Array {
-  const l = new Float64Array(v * v);
-  for (let j = 0; j < v; j++) {
-    let d = a[j + j * v];
-    for (let k = 0; k < j; k++) d -= l[j + k * v] ** 2;
-    // A pivot lost to cancellation (relative to its own diagonal): this column of the factor is 0.
-    if (!(d > 1e-14 * a[j + j * v])) continue;
-    const r = Math.sqrt(d);
-    l[j + j * v] = r;
-    for (let i = j + 1; i < v; i++) {
-      let x = a[i + j * v];
-      for (let k = 0; k < j; k++) x -= l[i + k * v] * l[j + k * v];
-      l[i + j * v] = x / r;
-    }
-  }
-  return l;
-}
-
 /** T' = chol(H T Tᵀ Hᵀ) for one block, through its θ slots (H = G or G⁻¹). */
 function mapBlockTheta(
   b: ReBlock,
@@ -265,7 +226,7 @@ function mapBlockTheta(
       cov[i + j * v] = x;
     }
   }
-  const l = cholPsd(cov, v);
+  const l = choleskyLower(cov, v, true) as Float64Array;
   for (const s of b.slots) out[s.thetaIndex] = l[s.row + s.col * v];
 }
 
@@ -338,10 +299,10 @@ export function conditionalVarB(
 }
 
 /**
- * Least-squares coefficients γ of y on the row-major n×p X̃ (weights w, or unit weights), by
- * the normal equations of the well-conditioned X̃ with two passes of iterative refinement, so
- * that y − X̃γ keeps its digits even when y has a large mean or trend. Returns γ (zeros when
- * p = 0 or X̃ᵀWX̃ is not positive definite).
+ * Least-squares fit of y on the row-major n×p X̃ (weights w, or unit weights), by the normal
+ * equations of the well-conditioned X̃ with two passes of iterative refinement, so that the
+ * residual y − X̃γ keeps its digits even when y has a large mean or trend. γ is 0 when p = 0 or
+ * X̃ᵀWX̃ is not positive definite.
  */
 export function leastSquares(
   xt: Float64Array,
@@ -349,9 +310,10 @@ export function leastSquares(
   p: number,
   y: Float64Array,
   w: Float64Array | null,
-): Float64Array {
+): { gamma: Float64Array; residual: Float64Array } {
   const gamma = new Float64Array(p);
-  if (p === 0) return gamma;
+  const residual = Float64Array.from(y);
+  if (p === 0) return { gamma, residual };
   const g = new Float64Array(p * p);
   for (let i = 0; i < n; i++) {
     const wi = w ? w[i] : 1;
@@ -360,53 +322,23 @@ export function leastSquares(
       for (let c = 0; c <= a; c++) g[a + c * p] += xa * xt[i * p + c];
     }
   }
-  if (!choleskyInPlace(g, p)) return gamma;
-  const r = new Float64Array(n);
+  const l = choleskyLower(g, p);
+  if (l === null) return { gamma, residual };
   const rhs = new Float64Array(p);
   for (let pass = 0; pass < 3; pass++) {
-    for (let i = 0; i < n; i++) {
-      let s = y[i];
-      for (let a = 0; a < p; a++) s -= xt[i * p + a] * gamma[a];
-      r[i] = s;
-    }
     rhs.fill(0);
     for (let i = 0; i < n; i++) {
-      const wr = (w ? w[i] : 1) * r[i];
+      const wr = (w ? w[i] : 1) * residual[i];
       for (let a = 0; a < p; a++) rhs[a] += xt[i * p + a] * wr;
     }
-    choleskySolve(g, p, rhs);
+    solveLower(l, p, rhs);
+    solveLowerTrans(l, p, rhs);
     for (let a = 0; a < p; a++) gamma[a] += rhs[a];
-  }
-  return gamma;
-}
-
-/** Lower Cholesky of the p×p column-major matrix (lower triangle); false if not PD. */
-function choleskyInPlace(a: Float64Array, p: number): boolean {
-  for (let j = 0; j < p; j++) {
-    let d = a[j + j * p];
-    for (let k = 0; k < j; k++) d -= a[j + k * p] ** 2;
-    if (!(d > 0)) return false;
-    d = Math.sqrt(d);
-    a[j + j * p] = d;
-    for (let i = j + 1; i < p; i++) {
-      let s = a[i + j * p];
-      for (let k = 0; k < j; k++) s -= a[i + k * p] * a[j + k * p];
-      a[i + j * p] = s / d;
+    for (let i = 0; i < n; i++) {
+      let r = y[i];
+      for (let a = 0; a < p; a++) r -= xt[i * p + a] * gamma[a];
+      residual[i] = r;
     }
   }
-  return true;
-}
-
-/** x := (L Lᵀ)⁻¹ x for the factor from choleskyInPlace. */
-function choleskySolve(l: Float64Array, p: number, x: Float64Array): void {
-  for (let i = 0; i < p; i++) {
-    let s = x[i];
-    for (let k = 0; k < i; k++) s -= l[i + k * p] * x[k];
-    x[i] = s / l[i + i * p];
-  }
-  for (let i = p - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let k = i + 1; k < p; k++) s -= l[k + i * p] * x[k];
-    x[i] = s / l[i + i * p];
-  }
+  return { gamma, residual };
 }

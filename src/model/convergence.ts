@@ -5,6 +5,7 @@
  * at 0) are left out: a non-zero gradient there is what a constrained optimum looks like, and
  * lme4's "unable to evaluate scaled gradient" on singular fits is a false alarm.
  */
+import { choleskyLower, solveLowerTrans } from '../math/cholesky';
 import type { CheckControl } from './control';
 import type { Derivatives } from './hessian';
 
@@ -33,12 +34,15 @@ export function checkConvergence(
   }
   const out: string[] = [];
   let converged = true;
-  const R = upperCholesky(H);
-  if (R === null) {
+  const n = idx.length;
+  // lme4's solve(chol(H), g) with H = RᵀR, R = Lᵀ: the scaled gradient R⁻¹ g = L⁻ᵀ g
+  const L = choleskyLower(H.flat(), n);
+  if (L === null) {
     out.push('unable to evaluate scaled gradient');
     converged = false;
   } else {
-    const sc = solveUpper(R, g);
+    const sc = [...g];
+    solveLowerTrans(L, n, sc);
     let worst = 0;
     let at = -1;
     sc.forEach((v, k) => {
@@ -62,7 +66,7 @@ export function checkConvergence(
     out.push(
       `Model failed to converge: degenerate Hessian with ${negative} negative eigenvalue${negative === 1 ? '' : 's'}`,
     );
-  } else if (R === null || ev.some((e) => Math.abs(e) < checks.hessTol)) {
+  } else if (L === null || ev.some((e) => Math.abs(e) < checks.hessTol)) {
     out.push('Hessian is numerically singular: parameters are not uniquely determined');
   } else {
     const max = Math.max(...ev);
@@ -79,36 +83,6 @@ export function checkConvergence(
 /** R's %g with 6 significant digits. */
 function formatG(x: number): string {
   return Number(x.toPrecision(6)).toString();
-}
-
-/** Upper-triangular R with H = RᵀR, or null when H is not positive definite. */
-function upperCholesky(H: number[][]): number[][] | null {
-  const n = H.length;
-  const R = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let j = 0; j < n; j++) {
-    let d = H[j][j];
-    for (let k = 0; k < j; k++) d -= R[k][j] ** 2;
-    if (!(d > 0)) return null;
-    R[j][j] = Math.sqrt(d);
-    for (let i = j + 1; i < n; i++) {
-      let s = H[j][i];
-      for (let k = 0; k < j; k++) s -= R[k][j] * R[k][i];
-      R[j][i] = s / R[j][j];
-    }
-  }
-  return R;
-}
-
-/** R⁻¹ g (R's solve(chol(H), g)). */
-function solveUpper(R: number[][], g: number[]): number[] {
-  const n = g.length;
-  const x = [...g];
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let k = i + 1; k < n; k++) s -= R[i][k] * x[k];
-    x[i] = s / R[i][i];
-  }
-  return x;
 }
 
 /** Eigenvalues of a small symmetric matrix (cyclic Jacobi rotations). */

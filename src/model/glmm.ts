@@ -19,9 +19,6 @@ import {
   betaFromTilde,
   bFromTilde,
   conditionalVarB,
-  conditionedXRowMajor,
-  conditionFixed,
-  conditionRandom,
   thetaFromTilde,
   tildeFromTheta,
   vcovFromTilde,
@@ -39,7 +36,6 @@ import {
   invertSymmetric,
   type Derivatives,
 } from './hessian';
-import { buildLayout } from './layout';
 import { EvaluationLog, type OptimizerSummary, type ProgressCallback } from './optsummary';
 import {
   createPirlsState,
@@ -51,9 +47,9 @@ import {
   setPirlsResponse,
   type PirlsState,
 } from './pirls';
-import { buildReStructure } from './reblocks';
+import { buildLayout } from './layout';
 import { isSingular } from './singular';
-import { allocateSystem, lambdaU, logdetRe, setTheta } from './system';
+import { allocateSystem, conditionedSystem, lambdaU, logdetRe, setTheta } from './system';
 import { fixedEffectsCovariance } from './vcov';
 
 /** Per-row inputs beyond the formula (one value per kept row), or null. */
@@ -118,11 +114,11 @@ export class GlmmModel {
     this.n = n;
     this.p = p;
     this.response = glmmResponse(frame, family, inputs.weights, inputs.offset);
-    this.fixedCond = conditionFixed(frame.X, n, p);
-    this.randomCond = conditionRandom(buildReStructure(frame.randomTerms, n));
+    const cs = conditionedSystem(frame, backend);
+    this.fixedCond = cs.fixedCond;
+    this.randomCond = cs.randomCond;
+    const { sys } = cs;
     const re = this.randomCond.re;
-    const lay = buildLayout(re.blocks, n, p);
-    const sys = allocateSystem(backend, re, lay, conditionedXRowMajor(this.fixedCond, frame.X, n));
     // β fixed (Laplace and quadrature objectives): the same random effects without X columns.
     const sysU = allocateSystem(
       backend,
@@ -249,7 +245,7 @@ function guarded(f: () => number, onFail: () => void): number {
 }
 
 /** nAGQ > 1 integrates one scalar random effect per group (as lme4). */
-export function checkQuadrature(m: GlmmModel, nAGQ: number): void {
+function checkQuadrature(m: GlmmModel, nAGQ: number): void {
   const blocks = m.randomCond.re.blocks;
   if (nAGQ > 1 && !(blocks.length === 1 && blocks[0].v === 1)) {
     throw new ModelSpecError(

@@ -5,6 +5,7 @@
 import type { ModelFrame } from '../frame/types';
 import { DataError } from '../errors';
 import type { Family } from './family';
+import { checkResponseVaries, combineOffsets } from './response';
 
 export interface GlmmResponse {
   y: Float64Array;
@@ -56,7 +57,7 @@ export function glmmResponse(
     const row = frame.rowIndex[bad.row] + 1;
     throw new DataError(`response '${name}', row ${row}: ${bad.message}`, name, row);
   }
-  checkNotConstant(y, priorWt, name);
+  checkResponseVaries(y, priorWt, name);
   const warnings: string[] = [];
   if (fam.kind === 'poisson' || fam.kind === 'negative.binomial') {
     if (y.some((v) => v !== Math.round(v)))
@@ -68,24 +69,6 @@ export function glmmResponse(
     );
     if (nonInteger) warnings.push('non-integer #successes in a binomial glm!');
   }
-  let offset: Float64Array | null = frame.offset ? Float64Array.from(frame.offset) : null;
-  if (userOffset) {
-    offset ??= new Float64Array(n);
-    for (let i = 0; i < n; i++) offset[i] += userOffset[i];
-  }
+  const offset = combineOffsets(frame.offset, userOffset, n);
   return { y, priorWt, binomialN, offset, warnings };
-}
-
-/** lme4's "Response is constant": glmer refuses a response without variation. */
-function checkNotConstant(y: Float64Array, priorWt: Float64Array, name: string): void {
-  let first = NaN;
-  for (let i = 0; i < y.length; i++) {
-    if (priorWt[i] === 0) continue;
-    if (Number.isNaN(first)) first = y[i];
-    else if (y[i] !== first) return;
-  }
-  throw new DataError(
-    `the response '${name}' is constant (every value is ${first}): there is nothing to fit`,
-    name,
-  );
 }

@@ -12,9 +12,6 @@ import {
   betaFromTilde,
   bFromTilde,
   conditionalVarB,
-  conditionedXRowMajor,
-  conditionFixed,
-  conditionRandom,
   leastSquares,
   remlCorrection,
   thetaFromTilde,
@@ -27,13 +24,12 @@ import { conditionalVarU } from './condvar';
 import type { Control } from './control';
 import { checkConvergence } from './convergence';
 import { finiteDifferenceDerivatives } from './hessian';
-import { buildLayout } from './layout';
 import { EvaluationLog, type OptimizerSummary, type ProgressCallback } from './optsummary';
 import { linearPredictor } from './predict';
-import { buildReStructure } from './reblocks';
+import { checkResponseVaries, combineOffsets } from './response';
 import { isSingular } from './singular';
 import {
-  allocateSystem,
+  conditionedSystem,
   lambdaU,
   logdetRe,
   logdetX,
@@ -120,11 +116,11 @@ export class LmmModel {
     const p = frame.xNames.length;
     this.n = n;
     this.p = p;
-    this.fixedCond = conditionFixed(frame.X, n, p);
-    this.randomCond = conditionRandom(buildReStructure(frame.randomTerms, n));
-    const re = this.randomCond.re;
-    const lay = buildLayout(re.blocks, n, p);
-    this.sys = allocateSystem(backend, re, lay, conditionedXRowMajor(this.fixedCond, frame.X, n));
+    ({
+      fixedCond: this.fixedCond,
+      randomCond: this.randomCond,
+      sys: this.sys,
+    } = conditionedSystem(frame, backend));
     this.weights = inputs.weights;
     this.offset = combineOffsets(frame.offset, inputs.offset, n);
     let slw = 0;
@@ -161,25 +157,18 @@ export class LmmModel {
     if (y === this.currentY) return;
     const { n, p, sys } = this;
     const name = this.frame.response.name;
-    let constant = true;
-    for (let i = 1; i < n && constant; i++) constant = y[i] === y[0];
-    if (constant) {
-      throw new DataError(`the response '${name}' is constant: there is nothing to fit`, name);
-    }
+    checkResponseVaries(y, this.weights, name);
     const adj = new Float64Array(n);
     for (let i = 0; i < n; i++) adj[i] = y[i] - (this.offset ? this.offset[i] : 0);
     const h = this.backend.heap;
     const xt = h.f64.subarray(sys.off.x, sys.off.x + n * p);
-    const gamma = leastSquares(xt, n, p, adj, this.weights);
-    const f = h.f64;
+    const { gamma, residual } = leastSquares(xt, n, p, adj, this.weights);
+    h.f64.set(residual, sys.off.y);
     let maxAdj = 0;
     let maxRes = 0;
     for (let i = 0; i < n; i++) {
-      let r = adj[i];
-      for (let j = 0; j < p; j++) r -= f[sys.off.x + i * p + j] * gamma[j];
-      f[sys.off.y + i] = r;
       maxAdj = Math.max(maxAdj, Math.abs(adj[i]));
-      maxRes = Math.max(maxRes, Math.abs(r));
+      maxRes = Math.max(maxRes, Math.abs(residual[i]));
     }
     if (maxRes <= 1e-12 * maxAdj) {
       throw new DataError(
@@ -252,18 +241,6 @@ export class LmmModel {
       fitted,
     };
   }
-}
-
-/** Formula offsets plus the option's, or null when there are none. */
-export function combineOffsets(
-  formula: Float64Array | null,
-  option: Float64Array | null,
-  n: number,
-): Float64Array | null {
-  if (!formula && !option) return null;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = (formula ? formula[i] : 0) + (option ? option[i] : 0);
-  return out;
 }
 
 /** Fits the model: optimizes θ̃, checks the optimum, then reads every result off the factor. */

@@ -1,4 +1,4 @@
-/** Linear predictor on the model's rows: offset + X β + Σ_k Z_k b_k (one pass over the rows). */
+/** Linear predictors on the model's rows: offset + X β (+ Σ_k Z_k b_k). */
 import type { BlockLayout } from './layout';
 
 /** X is column-major n×p; b is in layout order for the blocks of `lay` (their Z columns). */
@@ -10,13 +10,7 @@ export function linearPredictor(
   lay: BlockLayout,
   b: Float64Array,
 ): Float64Array {
-  const p = beta.length;
-  const eta = new Float64Array(n);
-  for (let j = 0; j < p; j++) {
-    const bj = beta[j];
-    for (let i = 0; i < n; i++) eta[i] += X[i + j * n] * bj;
-  }
-  if (offset) for (let i = 0; i < n; i++) eta[i] += offset[i];
+  const eta = fixedPredictor(X, n, beta, offset);
   let off = 0;
   for (const blk of [lay.first, ...lay.tailBlocks]) {
     const v = blk.v;
@@ -28,5 +22,21 @@ export function linearPredictor(
     }
     off += blk.nl * v;
   }
+  return eta;
+}
+
+/** offset + X β for a column-major n×p X. */
+export function fixedPredictor(
+  X: Float64Array,
+  n: number,
+  beta: ArrayLike<number>,
+  offset: Float64Array | null,
+): Float64Array {
+  const eta = new Float64Array(n);
+  for (let j = 0; j < beta.length; j++) {
+    const bj = beta[j];
+    for (let i = 0; i < n; i++) eta[i] += X[i + j * n] * bj;
+  }
+  if (offset) for (let i = 0; i < n; i++) eta[i] += offset[i];
   return eta;
 }

@@ -7,8 +7,16 @@
  */
 import * as D from '../../assembly/descriptor';
 import type { Backend } from '../backend/kernels';
-import type { BlockLayout } from './layout';
-import { fillT, type ReStructure } from './reblocks';
+import type { ModelFrame } from '../frame/types';
+import {
+  conditionedXRowMajor,
+  conditionFixed,
+  conditionRandom,
+  type FixedConditioning,
+  type RandomConditioning,
+} from './conditioning';
+import { buildLayout, type BlockLayout } from './layout';
+import { buildReStructure, fillT, type ReStructure } from './reblocks';
 
 /** Heap offsets of one system (f64 offsets unless noted). */
 export interface SystemOffsets {
@@ -300,4 +308,23 @@ export function lambdaU(sys: MixedSystem, u: Float64Array): Float64Array {
 export function updateResponseCrossprod(sys: MixedSystem, weighted: boolean): MixedSystem {
   sys.backend.kernels.systemCrossprodResponse(sys.desc, weighted ? 1 : 0);
   return sys;
+}
+
+/** A frame's mixed-model system on conditioned columns (src/model/conditioning.ts), resident. */
+export interface ConditionedSystem {
+  fixedCond: FixedConditioning;
+  randomCond: RandomConditioning;
+  sys: MixedSystem;
+}
+
+/** Conditions X and the random-effects blocks of a frame and allocates their system (once). */
+export function conditionedSystem(frame: ModelFrame, backend: Backend): ConditionedSystem {
+  const { n, X } = frame;
+  const p = frame.xNames.length;
+  const fixedCond = conditionFixed(X, n, p);
+  const randomCond = conditionRandom(buildReStructure(frame.randomTerms, n));
+  const re = randomCond.re;
+  const lay = buildLayout(re.blocks, n, p);
+  const sys = allocateSystem(backend, re, lay, conditionedXRowMajor(fixedCond, X, n));
+  return { fixedCond, randomCond, sys };
 }

@@ -5,10 +5,12 @@
  * when it predicts at the population level (its random effect 0), as lme4.
  */
 import { DataError, OptionError } from '../errors';
+import { numericColumn } from '../frame/modelframe';
 import { newdataMatrices } from '../frame/newdata';
 import type { DataInput } from '../frame/types';
 import type { GlmmModel } from '../model/glmm';
 import { makeLink, type LinkName } from '../model/links';
+import { fixedPredictor } from '../model/predict';
 import type { LmmModel } from '../model/lmm';
 import { checkBoolean, checkChoice, checkKeys, checkRecord, describe } from '../options';
 import type { MerFit } from './fit';
@@ -104,12 +106,12 @@ export function predictFit(
     }
     if (re === 'all') return (type === 'link' ? (fit.eta ?? fit.fitted) : fit.fitted).slice();
     const m = requireModel(model);
-    const eta = fixedPart(m.frame.X, m.frame.n, beta, modelOffset(m));
+    const eta = fixedPredictor(m.frame.X, m.frame.n, beta, modelOffset(m));
     return Array.from(eta, (e) => (type === 'link' ? e : linkinv(e)));
   }
   const m = requireModel(model);
   const nd = newdataMatrices(m.frame.schema, options.newdata, re === 'all');
-  const eta = fixedPart(nd.X, nd.n, beta, nd.offset);
+  const eta = fixedPredictor(nd.X, nd.n, beta, nd.offset);
   addOptionOffset(fit, m, options, eta);
   if (re === 'all') addRandomEffects(fit, nd.random, eta, options.allowNewLevels ?? false);
   return Array.from(eta, (e) => (type === 'link' ? e : linkinv(e)));
@@ -123,21 +125,6 @@ function requireModel(model: Model | null): Model {
     );
   }
   return model;
-}
-
-/** offset + X β for a column-major n×p X. */
-function fixedPart(
-  X: Float64Array,
-  n: number,
-  beta: readonly number[],
-  offset: Float64Array | null,
-): Float64Array {
-  const eta = new Float64Array(n);
-  if (offset) eta.set(offset);
-  beta.forEach((bj, j) => {
-    for (let i = 0; i < n; i++) eta[i] += X[i + j * n] * bj;
-  });
-  return eta;
 }
 
 /** The `offset` option of the fit, for the new rows: its column, or `options.offset`. */
@@ -157,27 +144,10 @@ function addOptionOffset(fit: MerFit, m: Model, options: PredictOptions, eta: Fl
     return;
   }
   if (fit.offsetName !== undefined) {
-    const data = options.newdata as DataInput;
-    const col = Array.isArray(data)
-      ? data.map((r) => (r as Record<string, unknown>)[fit.offsetName as string])
-      : (data as Record<string, ArrayLike<unknown>>)[fit.offsetName];
-    if (col === undefined) {
-      throw new DataError(
-        `newdata has no column '${fit.offsetName}' (the fit's offset)`,
-        fit.offsetName,
-      );
-    }
-    for (let i = 0; i < n; i++) {
-      const v = Number(col[i]);
-      if (!Number.isFinite(v)) {
-        throw new DataError(
-          `newdata row ${i + 1}: the offset '${fit.offsetName}' is not finite`,
-          fit.offsetName,
-          i + 1,
-        );
-      }
-      eta[i] += v;
-    }
+    // the column of the fit's offset option, read from newdata as it was from the data
+    const rows = Int32Array.from({ length: n }, (_, i) => i);
+    const values = numericColumn(options.newdata as DataInput, fit.offsetName, rows);
+    for (let i = 0; i < n; i++) eta[i] += values[i];
     return;
   }
   if (m.inputs.offset !== null) {

@@ -202,6 +202,19 @@ function mul(a: Float64Array, b: Float64Array, v: number): Float64Array {
   return out;
 }
 
+/** out = A Bᵀ for v×v column-major matrices. */
+function mulTrans(a: Float64Array, b: Float64Array, v: number): Float64Array {
+  const out = new Float64Array(v * v);
+  for (let i = 0; i < v; i++) {
+    for (let j = 0; j < v; j++) {
+      let x = 0;
+      for (let k = 0; k < v; k++) x += a[i + k * v] * b[j + k * v];
+      out[i + j * v] = x;
+    }
+  }
+  return out;
+}
+
 /** T' = chol(H T Tᵀ Hᵀ) for one block, through its θ slots (H = G or G⁻¹). */
 function mapBlockTheta(
   b: ReBlock,
@@ -218,14 +231,7 @@ function mapBlockTheta(
   const t = new Float64Array(v * v);
   fillT(b, from, t, 0);
   const ht = mul(h, t, v);
-  const cov = new Float64Array(v * v);
-  for (let i = 0; i < v; i++) {
-    for (let j = 0; j < v; j++) {
-      let x = 0;
-      for (let k = 0; k < v; k++) x += ht[i + k * v] * ht[j + k * v];
-      cov[i + j * v] = x;
-    }
-  }
+  const cov = mulTrans(ht, ht, v);
   const l = choleskyLower(cov, v, true) as Float64Array;
   for (const s of b.slots) out[s.thetaIndex] = l[s.row + s.col * v];
 }
@@ -285,14 +291,7 @@ export function conditionalVarB(
     const out = new Float64Array(blk.nl * v * v);
     for (let m = 0; m < blk.nl; m++) {
       const vu = varU[k].subarray(m * v * v, (m + 1) * v * v);
-      const av = mul(a, vu, v);
-      for (let i = 0; i < v; i++) {
-        for (let j = 0; j < v; j++) {
-          let x = 0;
-          for (let c = 0; c < v; c++) x += av[i + c * v] * a[j + c * v];
-          out[m * v * v + i + j * v] = x;
-        }
-      }
+      out.set(mulTrans(mul(a, vu, v), a, v), m * v * v);
     }
     return out;
   });

@@ -28,6 +28,7 @@ import {
 import { conditionalVarU } from './condvar';
 import { defaultControl, type Control } from './control';
 import { checkConvergence } from './convergence';
+import type { MixedEstimates } from './estimates';
 import type { Family } from './family';
 import { glmmResponse, type GlmmResponse } from './glmmdata';
 import {
@@ -36,7 +37,7 @@ import {
   invertSymmetric,
   type Derivatives,
 } from './hessian';
-import { EvaluationLog, type OptimizerSummary, type ProgressCallback } from './optsummary';
+import { EvaluationLog, type ProgressCallback } from './optsummary';
 import {
   createPirlsState,
   initializeFromData,
@@ -67,28 +68,14 @@ export interface GlmmSettings {
 }
 
 /** What a GLMM fit estimates, in lme4's units. */
-export interface GlmmEstimates {
+export interface GlmmEstimates extends MixedEstimates {
   nAGQ: number;
-  theta: number[];
-  beta: Float64Array;
-  vcov: number[][];
   /** How `vcov` was computed. */
   vcovMethod: 'hessian' | 'RX' | 'none';
-  /** lme4's σ: 1 for families without a scale. */
-  sigma: number;
   /** -2 log-likelihood at the optimum (full, constants included). */
   deviance: number;
-  logLik: number;
-  /** b = Λu in layout order (lme4's units). */
-  b: Float64Array;
-  /** Conditional covariances of b per block and level, over σ² (see conditionalVarB). */
-  condVarB: Float64Array[];
   mu: Float64Array;
   eta: Float64Array;
-  singular: boolean;
-  optimizer: OptimizerSummary;
-  messages: string[];
-  timings: { optimize: number; finish: number };
 }
 
 /** A GLMM resident in a backend, ready for the optimizers. */

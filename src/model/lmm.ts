@@ -23,8 +23,9 @@ import {
 import { conditionalVarU } from './condvar';
 import type { Control } from './control';
 import { checkConvergence } from './convergence';
+import type { MixedEstimates } from './estimates';
 import { finiteDifferenceDerivatives } from './hessian';
-import { EvaluationLog, type OptimizerSummary, type ProgressCallback } from './optsummary';
+import { EvaluationLog, type ProgressCallback } from './optsummary';
 import { linearPredictor } from './predict';
 import { checkResponseVaries, combineOffsets } from './response';
 import { isSingular } from './singular';
@@ -59,26 +60,12 @@ export interface LmmSettings {
 }
 
 /** What an LMM fit estimates, in lme4's units (read off the factor at the optimum). */
-export interface LmmEstimates {
+export interface LmmEstimates extends MixedEstimates {
   REML: boolean;
-  theta: number[];
-  beta: Float64Array;
-  vcov: number[][];
-  sigma: number;
   /** The objective at the optimum: the REML criterion or the ML deviance. */
   fval: number;
-  logLik: number;
-  /** b = Λu in layout order (lme4's units). */
-  b: Float64Array;
-  /** Conditional covariances of b per block and level, over σ² (see conditionalVarB). */
-  condVarB: Float64Array[];
   /** Linear predictor (= fitted values) on the kept rows. */
   fitted: Float64Array;
-  singular: boolean;
-  optimizer: OptimizerSummary;
-  /** Convergence and other messages raised by the fit. */
-  messages: string[];
-  timings: { optimize: number; finish: number };
 }
 
 /** An LMM resident in a backend: the blocked system plus everything the objective needs. */

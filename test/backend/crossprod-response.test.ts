@@ -12,23 +12,12 @@ import { buildModelFrame } from '../../src/frame/modelframe';
 import { buildLayout, type BlockLayout } from '../../src/model/layout';
 import { buildReStructure, type ReStructure } from '../../src/model/reblocks';
 import { allocateSystem, type MixedSystem } from '../../src/model/system';
-import { BACKENDS, rng } from './reference';
+import { BACKENDS, rng, arrayRelError } from './reference';
 
 const TOL = 1e-12;
 const backends = BACKENDS.map((b) => ({ label: b.label, backend: b.make() }));
 
-/** max |a - b| / max |b| (array-scaled relative error; NaN anywhere fails). */
-function rel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) return Infinity;
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num === 0 ? 0 : num / (den || 1);
-}
+const rel = arrayRelError;
 
 interface Design {
   label: string;

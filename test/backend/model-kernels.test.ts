@@ -25,7 +25,7 @@ import {
   type MixedSystem,
 } from '../../src/model/system';
 import { LinkCode, type LinkName } from '../../src/model/links';
-import { BACKENDS, rng } from './reference';
+import { BACKENDS, rng, arrayRelError } from './reference';
 
 const TOL = 1e-12;
 
@@ -37,18 +37,7 @@ function rowMajor(x: Float64Array, n: number, p: number): Float64Array {
 }
 const backends = BACKENDS.map((b) => ({ label: b.label, backend: b.make() }));
 
-/** max |a - b| / max |b| (array-scaled relative error; NaN anywhere fails). */
-function rel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) return Infinity;
-    if (a[i] !== b[i]) num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num === 0 ? 0 : num / (den || 1);
-}
+const rel = arrayRelError;
 
 // ---------------------------------------------------------------- random blocked systems
 

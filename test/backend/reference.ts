@@ -199,3 +199,19 @@ export function runOn(
   const result = kernel(backend.kernels, base);
   return { out: backend.heap.f64.slice(base, base + input.length), result };
 }
+
+/**
+ * max |a - b| / max |b| (array-scaled relative error; NaN anywhere fails); equal entries count
+ * as 0 even when infinite.
+ */
+export function arrayRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) return Infinity;
+    if (a[i] !== b[i]) num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num === 0 ? 0 : num / (den || 1);
+}

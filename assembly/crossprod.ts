@@ -1,176 +1,193 @@
-// Cross-products [Z X y]' W [Z X y] in the blocked layout (port of src/backend/js/crossprod.ts;
-// contract: CrossprodKernels in src/backend/kernels.ts). Byte pointers; never allocates.
+// Cross-products of the sparse system (port of src/backend/js/crossprod.ts, which documents the
+// scheme; layout in src/model/layout.ts, fields in ./descriptor). `sd` is the system
+// descriptor's BYTE address; never allocates.
 
-import { ld, st, ldi, sti } from './mem';
+import {
+  BLOCK_FIELDS,
+  BLOCK_V,
+  SYS_A22,
+  SYS_A_PANELS,
+  SYS_BLOCKS,
+  SYS_D0,
+  SYS_N,
+  SYS_NBLOCKS,
+  SYS_NODE_ROW,
+  SYS_NODE_V,
+  SYS_NPAIRS,
+  SYS_NROWS,
+  SYS_NSPARSE,
+  SYS_OBS_NODE,
+  SYS_OBS_Z,
+  SYS_P,
+  SYS_PAIR_POS,
+  SYS_Q,
+  SYS_ROW_PTR,
+  SYS_SCRATCH_F64,
+  SYS_SCRATCH_I32,
+  SYS_SUMV,
+  SYS_T,
+  SYS_VAL_PTR,
+  SYS_W,
+  SYS_X,
+  SYS_Y,
+} from './descriptor';
+import { f64At, field, i32At, ld, ldi, st, sti } from './mem';
 
-export function accumulateCrossprod(
-  n: i32,
-  v1: i32,
-  refs1: usize,
-  z1: usize,
-  nTail: i32,
-  tailRow: usize,
-  tailPos: usize,
-  tailV: usize,
-  zTail: usize,
-  sumVt: i32,
-  p: i32,
-  x: usize,
-  y: usize,
-  w: usize,
-  nl1: i32,
-  rowPtr: usize,
-  t: i32,
-  a11: usize,
-  a21: usize,
-  a22: usize,
-  sI: usize,
-  sF: usize,
-): void {
-  const pp = p + 1;
-  const qt = t - pp;
-  const unit = <isize>w < 0;
-  memory.fill(a11, 0, (<usize>(nl1 * v1 * v1)) << 3);
-  memory.fill(a21, 0, (<usize>(ldi(rowPtr, nl1) * v1)) << 3);
+@inline function blockV(blocks: usize, k: i32): i32 {
+  return ldi(blocks, k * BLOCK_FIELDS + BLOCK_V);
+}
+
+export function crossprodFull(sd: usize, weighted: i32): void {
+  const n = field(sd, SYS_N);
+  const p = field(sd, SYS_P);
+  const q = field(sd, SYS_Q);
+  const K = field(sd, SYS_NBLOCKS);
+  const blocks = i32At(sd, SYS_BLOCKS);
+  const nSparse = field(sd, SYS_NSPARSE);
+  const d0 = field(sd, SYS_D0);
+  const t = field(sd, SYS_T);
+  const nodeRow = i32At(sd, SYS_NODE_ROW);
+  const rowPtr = i32At(sd, SYS_ROW_PTR);
+  const valPtr = i32At(sd, SYS_VAL_PTR);
+  const obsNode = i32At(sd, SYS_OBS_NODE);
+  const obsZ = f64At(sd, SYS_OBS_Z);
+  const sumV = field(sd, SYS_SUMV);
+  const pairPos = i32At(sd, SYS_PAIR_POS);
+  const nPairs = field(sd, SYS_NPAIRS);
+  const x = f64At(sd, SYS_X);
+  const y = f64At(sd, SYS_Y);
+  const w = f64At(sd, SYS_W);
+  const a = f64At(sd, SYS_A_PANELS);
+  const a22 = f64At(sd, SYS_A22);
+  const nE = sumV + p + 1;
+  const rowOf = i32At(sd, SYS_SCRATCH_I32) + ((<usize>field(sd, SYS_NROWS)) << 2);
+  const posOf = rowOf + ((<usize>nE) << 2);
+  const vals = f64At(sd, SYS_SCRATCH_F64);
+  memory.fill(a, 0, (<usize>ldi(valPtr, nSparse)) << 3);
   memory.fill(a22, 0, (<usize>t * <usize>t) << 3);
-  const idx = sI;
-  const pos = sI + ((<usize>(sumVt + pp)) << 2);
   for (let i = 0; i < n; i++) {
-    const wi = unit ? 1.0 : ld(w, i);
+    const wi = weighted != 0 ? ld(w, i) : 1.0;
     if (wi == 0) continue;
-    const lev = ldi(refs1, i);
-    const zb = z1 + ((<usize>(i * v1)) << 3);
-    const a11b = a11 + ((<usize>(lev * v1 * v1)) << 3);
-    for (let c2 = 0; c2 < v1; c2++) {
-      const wz = wi * ld(zb, c2);
-      for (let c1 = 0; c1 < v1; c1++) {
-        const k = c1 + c2 * v1;
-        st(a11b, k, ld(a11b, k) + wz * ld(zb, c1));
-      }
-    }
-    const r0 = ldi(rowPtr, lev);
-    const len = ldi(rowPtr, lev + 1) - r0;
     let e = 0;
-    let zt = i * sumVt;
-    for (let k = 0; k < nTail; k++) {
-      const row = ldi(tailRow, i * nTail + k);
-      const ps = ldi(tailPos, i * nTail + k);
-      const v = ldi(tailV, k);
+    const zi = i * sumV;
+    for (let k = 0; k < K; k++) {
+      const row = ldi(nodeRow, ldi(obsNode, i * K + k));
+      const v = blockV(blocks, k);
       for (let c = 0; c < v; c++) {
-        sti(idx, e, row + c);
-        sti(pos, e, ps + c);
-        st(sF, e, ld(zTail, zt++));
+        sti(rowOf, e, row + c);
+        st(vals, e, ld(obsZ, zi + e));
         e++;
       }
     }
-    const xb = x + ((<usize>(i * p)) << 3);
     for (let j = 0; j < p; j++) {
-      sti(idx, e, qt + j);
-      sti(pos, e, len - pp + j);
-      st(sF, e, ld(xb, j));
+      sti(rowOf, e, q + j);
+      st(vals, e, ld(x, i * p + j));
       e++;
     }
-    sti(idx, e, t - 1);
-    sti(pos, e, len - 1);
-    st(sF, e, ld(y, i));
+    sti(rowOf, e, q + p);
+    st(vals, e, ld(y, i));
     e++;
-    const a21b = a21 + ((<usize>(r0 * v1)) << 3);
-    for (let c = 0; c < v1; c++) {
-      const wz = wi * ld(zb, c);
-      const colBase = a21b + ((<usize>(c * len)) << 3);
-      for (let k = 0; k < e; k++) {
-        const d = colBase + ((<usize>ldi(pos, k)) << 3);
-        store<f64>(d, load<f64>(d) + wz * ld(sF, k));
+    let first = 0;
+    let pair = i * nPairs;
+    for (let k = 0; k < K; k++) {
+      const node = ldi(obsNode, i * K + k);
+      const v = blockV(blocks, k);
+      if (node >= nSparse) break;
+      const m = v + ldi(rowPtr, node + 1) - ldi(rowPtr, node);
+      let ee = first;
+      for (let c = 0; c < v; c++) sti(posOf, ee++, c);
+      for (let kb = k + 1; kb < K; kb++, pair++) {
+        const vb = blockV(blocks, kb);
+        const lr = ldi(pairPos, pair);
+        for (let c = 0; c < vb; c++) sti(posOf, ee++, lr + c);
       }
+      for (let j = 0; j <= p; j++) sti(posOf, ee++, m - p - 1 + j);
+      const panel = a + ((<usize>ldi(valPtr, node)) << 3);
+      for (let c = 0; c < v; c++) {
+        const wz = wi * ld(vals, first + c);
+        const col = panel + ((<usize>(c * m)) << 3);
+        for (let ek = first; ek < e; ek++) {
+          const dst = col + ((<usize>ldi(posOf, ek)) << 3);
+          store<f64>(dst, load<f64>(dst) + wz * ld(vals, ek));
+        }
+      }
+      first += v;
     }
-    for (let k2 = 0; k2 < e; k2++) {
-      const wv = wi * ld(sF, k2);
-      const col = a22 + ((<usize>ldi(idx, k2) * <usize>t) << 3);
+    let e0 = first;
+    while (ldi(rowOf, e0) < d0) e0++;
+    for (let k2 = e0; k2 < e; k2++) {
+      const wv = wi * ld(vals, k2);
+      const col = a22 + ((<usize>((ldi(rowOf, k2) - d0) * t - d0)) << 3);
       for (let k1 = k2; k1 < e; k1++) {
-        const d = col + ((<usize>ldi(idx, k1)) << 3);
-        store<f64>(d, load<f64>(d) + wv * ld(sF, k1));
+        const dst = col + ((<usize>ldi(rowOf, k1)) << 3);
+        store<f64>(dst, load<f64>(dst) + wv * ld(vals, k1));
       }
     }
   }
   for (let j = 0; j < t; j++) {
-    for (let i = j + 1; i < t; i++) {
-      store<f64>(
-        a22 + ((<usize>i * <usize>t + <usize>j) << 3),
-        load<f64>(a22 + ((<usize>j * <usize>t + <usize>i) << 3)),
-      );
-    }
+    for (let i = j + 1; i < t; i++) st(a22, i * t + j, ld(a22, j * t + i));
   }
 }
 
-/**
- * Only the response parts of A = [Z X y]' W [Z X y] (port of crossprodResponse in
- * src/backend/js/crossprod.ts; contract: systemCrossprodResponse in src/backend/kernels.ts): the
- * y row of each level's column block of a21 and row and column t-1 of a22 (both triangles), for
- * a new y over the same design. Every other entry of a11, a21 and a22 is left as it is. Each
- * entry is the same sum, in the same order, as accumulateCrossprod forms it.
- */
-export function accumulateCrossprodResponse(
-  n: i32,
-  v1: i32,
-  refs1: usize,
-  z1: usize,
-  nTail: i32,
-  tailRow: usize,
-  tailV: usize,
-  zTail: usize,
-  sumVt: i32,
-  p: i32,
-  x: usize,
-  y: usize,
-  w: usize,
-  nl1: i32,
-  rowPtr: usize,
-  t: i32,
-  a21: usize,
-  a22: usize,
-): void {
-  const qt = t - p - 1;
-  const unit = <isize>w < 0;
-  const yRow = a22 + ((<usize>(t - 1)) << 3); // lower triangle: (t-1, j) at yRow + j·t
-  const tBytes = (<usize>t) << 3;
-  for (let l = 0; l < nl1; l++) {
-    const r0 = ldi(rowPtr, l);
-    const len = ldi(rowPtr, l + 1) - r0;
-    const a21b = a21 + ((<usize>(r0 * v1)) << 3);
-    for (let c = 0; c < v1; c++) st(a21b, c * len + len - 1, 0.0);
+/** Only the entries of A that involve y (see crossprodResponse in src/backend/js/crossprod.ts). */
+export function crossprodResponse(sd: usize, weighted: i32): void {
+  const n = field(sd, SYS_N);
+  const p = field(sd, SYS_P);
+  const q = field(sd, SYS_Q);
+  const K = field(sd, SYS_NBLOCKS);
+  const blocks = i32At(sd, SYS_BLOCKS);
+  const nSparse = field(sd, SYS_NSPARSE);
+  const d0 = field(sd, SYS_D0);
+  const t = field(sd, SYS_T);
+  const nodeRow = i32At(sd, SYS_NODE_ROW);
+  const nodeV = i32At(sd, SYS_NODE_V);
+  const rowPtr = i32At(sd, SYS_ROW_PTR);
+  const valPtr = i32At(sd, SYS_VAL_PTR);
+  const obsNode = i32At(sd, SYS_OBS_NODE);
+  const obsZ = f64At(sd, SYS_OBS_Z);
+  const sumV = field(sd, SYS_SUMV);
+  const x = f64At(sd, SYS_X);
+  const y = f64At(sd, SYS_Y);
+  const w = f64At(sd, SYS_W);
+  const a = f64At(sd, SYS_A_PANELS);
+  const a22 = f64At(sd, SYS_A22);
+  const yRow = a22 + ((<usize>(t - 1)) << 3);
+  for (let j = 0; j < nSparse; j++) {
+    const v = ldi(nodeV, j);
+    const m = v + ldi(rowPtr, j + 1) - ldi(rowPtr, j);
+    const panel = a + ((<usize>ldi(valPtr, j)) << 3);
+    for (let c = 0; c < v; c++) st(panel, c * m + m - 1, 0);
   }
-  for (let j = 0; j < t; j++) store<f64>(yRow + <usize>j * tBytes, 0.0);
+  for (let j = 0; j < t; j++) st(yRow, j * t, 0);
   for (let i = 0; i < n; i++) {
-    const wi = unit ? 1.0 : ld(w, i);
+    const wi = weighted != 0 ? ld(w, i) : 1.0;
     if (wi == 0) continue;
     const yi = ld(y, i);
-    const lev = ldi(refs1, i);
-    const zb = z1 + ((<usize>(i * v1)) << 3);
-    const r0 = ldi(rowPtr, lev);
-    const len = ldi(rowPtr, lev + 1) - r0;
-    const a21y = a21 + ((<usize>(r0 * v1 + len - 1)) << 3);
-    for (let c = 0; c < v1; c++) {
-      const d = a21y + ((<usize>(c * len)) << 3);
-      store<f64>(d, load<f64>(d) + wi * ld(zb, c) * yi);
-    }
-    let zt = i * sumVt;
-    for (let k = 0; k < nTail; k++) {
-      const row = ldi(tailRow, i * nTail + k);
-      const v = ldi(tailV, k);
-      for (let c = 0; c < v; c++) {
-        const d = yRow + <usize>(row + c) * tBytes;
-        store<f64>(d, load<f64>(d) + wi * ld(zTail, zt++) * yi);
+    let e = i * sumV;
+    for (let k = 0; k < K; k++) {
+      const node = ldi(obsNode, i * K + k);
+      const row = ldi(nodeRow, node);
+      const v = blockV(blocks, k);
+      if (node < nSparse) {
+        const m = v + ldi(rowPtr, node + 1) - ldi(rowPtr, node);
+        const yEntry = a + ((<usize>(ldi(valPtr, node) + m - 1)) << 3);
+        for (let c = 0; c < v; c++) {
+          st(yEntry, c * m, ld(yEntry, c * m) + wi * ld(obsZ, e + c) * yi);
+        }
+      } else {
+        for (let c = 0; c < v; c++) {
+          const k2 = (row + c - d0) * t;
+          st(yRow, k2, ld(yRow, k2) + wi * ld(obsZ, e + c) * yi);
+        }
       }
+      e += v;
     }
-    const xb = x + ((<usize>(i * p)) << 3);
     for (let j = 0; j < p; j++) {
-      const d = yRow + <usize>(qt + j) * tBytes;
-      store<f64>(d, load<f64>(d) + wi * ld(xb, j) * yi);
+      const k2 = (q + j - d0) * t;
+      st(yRow, k2, ld(yRow, k2) + wi * ld(x, i * p + j) * yi);
     }
-    const d = yRow + <usize>(t - 1) * tBytes;
-    store<f64>(d, load<f64>(d) + wi * yi * yi);
+    st(yRow, (t - 1) * t, ld(yRow, (t - 1) * t) + wi * yi * yi);
   }
-  // column t-1 (upper triangle) := row t-1, as accumulateCrossprod's final copy
-  const yCol = a22 + <usize>(t - 1) * tBytes;
-  for (let j = 0; j < t - 1; j++) st(yCol, j, load<f64>(yRow + <usize>j * tBytes));
+  const yCol = a22 + ((<usize>(t - 1) * <usize>t) << 3);
+  for (let j = 0; j < t - 1; j++) st(yCol, j, ld(yRow, j * t));
 }

@@ -5,43 +5,53 @@
 // Every descriptor is an i32 record in the heap; its offsets are ELEMENT offsets (f64 or i32
 // units, as in the TypeScript kernel contract); -1 means "none".
 
-// System descriptor: the blocked system of src/model/layout.ts and its resident arrays.
+// System descriptor: the sparse system of src/model/layout.ts and its resident arrays.
+// Global rows: the q random effects (blocks in layout order), the p X rows, the y row.
 export const SYS_N = 0; // observations
-export const SYS_V1 = 1; // columns per level of block 1
-export const SYS_NL1 = 2; // levels of block 1
-export const SYS_NTAIL = 3; // tail blocks
-export const SYS_SUMVT = 4; // Σ v over the tail blocks
-export const SYS_P = 5; // fixed-effect columns in the system (0 for the u-only system)
-export const SYS_T = 6; // tail size qt + p + 1
-export const SYS_QT = 7; // random-effect rows in the tail
-export const SYS_DENSE_L21 = 8; // 1 when every level of block 1 touches every tail row
-export const SYS_REFS1 = 9; // i32[n]
-export const SYS_Z1 = 10; // f64[n·v1]
-export const SYS_TAIL_ROW = 11; // i32[n·nTail]
-export const SYS_TAIL_POS = 12; // i32[n·nTail]
-export const SYS_TAIL_V = 13; // i32[nTail]
-export const SYS_Z_TAIL = 14; // f64[n·sumVt]
-export const SYS_X = 15; // f64[n·p], row-major
-export const SYS_Y = 16; // f64[n]: the system's response (data, or PIRLS working response)
-export const SYS_W = 17; // f64[n]: weights (PIRLS working weights)
-export const SYS_ROW_PTR = 18; // i32[nl1 + 1]
-export const SYS_ROW_IDX = 19; // i32[nnz]
-export const SYS_ROW_T = 20; // i32[t]
-export const SYS_ROW_START = 21; // i32[t]
-export const SYS_ROW_V = 22; // i32[t]
-export const SYS_A11 = 23;
-export const SYS_L11 = 24;
-export const SYS_A21 = 25;
-export const SYS_L21 = 26;
-export const SYS_A22 = 27;
-export const SYS_L22 = 28;
-export const SYS_X1 = 29; // f64[nl1·v1]: solution, block 1
-export const SYS_X2 = 30; // f64[t]: solution, tail
-export const SYS_SCRATCH_I32 = 31;
-export const SYS_SCRATCH_F64 = 32;
-export const SYS_NBLOCKS = 33; // random-effect blocks (1 + nTail)
-export const SYS_BLOCKS = 34; // i32[4·nBlocks]: per block nl, v, T offset, start of its b/u
-export const SYS_FIELDS = 35;
+export const SYS_P = 1; // fixed-effect columns in the system (0 for the u-only system)
+export const SYS_Q = 2; // random-effect rows
+export const SYS_NROWS = 3; // q + p + 1
+export const SYS_NBLOCKS = 4; // random-effect blocks
+export const SYS_BLOCKS = 5; // i32[BLOCK_FIELDS·nBlocks]: per block nl, v, T offset, first row
+export const SYS_NSPARSE = 6; // sparse columns (nodes 0..nSparse-1)
+export const SYS_D0 = 7; // first global row of the dense tail
+export const SYS_T = 8; // dense tail size nRows - d0
+export const SYS_QT = 9; // random-effect rows in the tail
+export const SYS_DENSE_SCHUR = 10; // 1: every panel has the same v and the whole tail as pattern
+export const SYS_NODE_ROW = 11; // i32[nodes]: global row of each node
+export const SYS_NODE_V = 12; // i32[nSparse]
+export const SYS_ROW_PTR = 13; // i32[nSparse + 1] into SYS_PANEL_ROWS
+export const SYS_PANEL_ROWS = 14; // i32[..]: global rows of each panel below its own rows
+export const SYS_VAL_PTR = 15; // i32[nSparse + 1]: f64 offset of each panel in A and L
+export const SYS_TAIL_FROM = 16; // i32[nSparse]: local row of each panel's first tail row
+export const SYS_UPD_PTR = 17; // i32[nSparse + 1]
+export const SYS_UPD_COL = 18; // i32[..]
+export const SYS_UPD_POS = 19; // i32[..]
+export const SYS_ROW_T = 20; // i32[nRows]: f64 offset of the row's T, -1 for X and y rows
+export const SYS_ROW_START = 21; // i32[nRows]: first row of the row's node
+export const SYS_ROW_V = 22; // i32[nRows]: v of the row's block (1 for X and y)
+export const SYS_OBS_NODE = 23; // i32[n·nBlocks]
+export const SYS_OBS_Z = 24; // f64[n·sumV], row-major: the blocks' z values of each observation
+export const SYS_SUMV = 25; // Σ v over the blocks
+export const SYS_PAIR_POS = 26; // i32[n·nPairs]
+export const SYS_NPAIRS = 27;
+export const SYS_X = 28; // f64[n·p], row-major
+export const SYS_Y = 29; // f64[n]: the system's response (data, or PIRLS working response)
+export const SYS_W = 30; // f64[n]: weights (PIRLS working weights)
+export const SYS_A_PANELS = 31; // f64[valPtr[nSparse]]
+export const SYS_L_PANELS = 32;
+export const SYS_A22 = 33; // f64[t·t], full storage
+export const SYS_L22 = 34; // f64[t·t], lower triangle
+export const SYS_XSOL = 35; // f64[nRows]: solution of Lᵀ x = c (u, then β)
+export const SYS_SCRATCH_I32 = 36; // i32[nRows + 2·(sumV + p + 1)]
+export const SYS_SCRATCH_F64 = 37; // f64[sumV + p + 1]
+export const SYS_FIELDS = 38;
+// Per-block record in SYS_BLOCKS.
+export const BLOCK_NL = 0;
+export const BLOCK_V = 1;
+export const BLOCK_T = 2;
+export const BLOCK_ROW = 3;
+export const BLOCK_FIELDS = 4;
 
 // PIRLS descriptor (i32 fields), with an f64 record for the real-valued ones.
 export const PIRLS_SYS_JOINT = 0; // system descriptor with the X columns (u and β)

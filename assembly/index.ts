@@ -9,20 +9,8 @@ export { heapBase } from './memory';
 // DenseKernels: BLAS-like dense linear algebra and Cholesky
 export { dot, trsvLower, trsvLowerTrans, syrkLower, gemmNT, trsmRightLowerTrans } from './blas';
 export { potrf, trtriLower, sumLogDiag } from './chol';
-// BlockKernels: scale, inflate, update and solve the blocks of the mixed-model system
-export {
-  inflateDiagBlocks,
-  scaleTailRows,
-  rightScaleSolve,
-  scaleInflateTail,
-  sparseSyrkSub,
-  sumLogDiagBlocks,
-  solveFirstBlock,
-} from './blocks';
-// CrossprodKernels: [Z X y]ᵀ W [Z X y] in the blocked layout
-export { accumulateCrossprod } from './crossprod';
-// PredictorKernels and GlmKernels' fixedPredictor: the linear predictor
-export { addRandomEffects, fixedPredictor } from './predictor';
+// GlmKernels' fixedPredictor: the fixed part of the linear predictor
+export { fixedPredictor } from './predictor';
 // GlmKernels: elementwise family / link updates, and the quadrature's per-group sums
 export {
   glmWorkingWeightsResid,
@@ -40,6 +28,7 @@ export {
   systemSolve,
   systemLogdetRe,
   systemLambdaU,
+  systemAddRandomEffects,
 } from './system';
 // PirlsKernels: the PIRLS loop over a PIRLS descriptor
 export { pirlsRun } from './pirls';

@@ -33,27 +33,22 @@ import {
   PIRLS_U,
   PIRLS_U_NEW,
   PIRLS_Y,
-  SYS_NL1,
   SYS_N,
-  SYS_NTAIL,
-  SYS_QT,
-  SYS_REFS1,
-  SYS_SUMVT,
-  SYS_TAIL_ROW,
-  SYS_TAIL_V,
-  SYS_V1,
   SYS_W,
   SYS_X,
-  SYS_X1,
-  SYS_X2,
+  SYS_XSOL,
   SYS_Y,
-  SYS_Z1,
-  SYS_Z_TAIL,
 } from './descriptor';
 import { glmMuDevSum, glmWorkingWeightsResid } from './glm';
 import { f64At, field, i32At, ld, st } from './mem';
-import { addRandomEffects, fixedPredictor } from './predictor';
-import { systemCrossprod, systemFactor, systemLambdaU, systemSolve } from './system';
+import { fixedPredictor } from './predictor';
+import {
+  systemAddRandomEffects,
+  systemCrossprod,
+  systemFactor,
+  systemLambdaU,
+  systemSolve,
+} from './system';
 
 /** An optional f64 array (-1 = none) as a byte address (0 = none). */
 function optionalF64(pd: usize, f: i32): usize {
@@ -76,24 +71,9 @@ function setFixed(pd: usize, sdJ: usize, beta: usize): void {
 /** η, μ at spherical effects u (fixed as set); returns Σ devResid + |u|². */
 function penalisedDeviance(pd: usize, sdJ: usize, u: usize): f64 {
   const b = f64At(pd, PIRLS_B);
-  const q1 = field(sdJ, SYS_NL1) * field(sdJ, SYS_V1);
   systemLambdaU(sdJ, u, b);
   const n = field(sdJ, SYS_N);
-  addRandomEffects(
-    n,
-    field(sdJ, SYS_V1),
-    i32At(sdJ, SYS_REFS1),
-    f64At(sdJ, SYS_Z1),
-    field(sdJ, SYS_NTAIL),
-    i32At(sdJ, SYS_TAIL_ROW),
-    i32At(sdJ, SYS_TAIL_V),
-    f64At(sdJ, SYS_Z_TAIL),
-    field(sdJ, SYS_SUMVT),
-    b,
-    b + ((<usize>q1) << 3),
-    f64At(pd, PIRLS_FIXED),
-    f64At(pd, PIRLS_ETA),
-  );
+  systemAddRandomEffects(sdJ, b, f64At(pd, PIRLS_FIXED), f64At(pd, PIRLS_ETA));
   const q = field(pd, PIRLS_Q);
   let uu = 0.0;
   for (let j = 0; j < q; j++) uu += ld(u, j) * ld(u, j);
@@ -130,8 +110,6 @@ export function pirlsRun(pd: usize, joint: i32, fromData: i32): i32 {
   const sdJ = i32At(pd, PIRLS_SYS_JOINT);
   const sd = joint != 0 ? sdJ : i32At(pd, PIRLS_SYS_U);
   const n = field(sdJ, SYS_N);
-  const q1 = field(sdJ, SYS_NL1) * field(sdJ, SYS_V1);
-  const qt = field(sdJ, SYS_QT);
   const q = field(pd, PIRLS_Q);
   const p = field(pd, PIRLS_P);
   const family = field(pd, PIRLS_FAMILY);
@@ -144,7 +122,7 @@ export function pirlsRun(pd: usize, joint: i32, fromData: i32): i32 {
   const uNew = f64At(pd, PIRLS_U_NEW);
   const beta = f64At(pd, PIRLS_BETA);
   const betaNew = f64At(pd, PIRLS_BETA_NEW);
-  const x2 = f64At(sd, SYS_X2);
+  const x = f64At(sd, SYS_XSOL); // u (q), then β (p)
   const fixedForZ = joint != 0 ? optionalF64(pd, PIRLS_OFFSET) : f64At(pd, PIRLS_FIXED);
 
   let pdevOld = Infinity;
@@ -175,10 +153,9 @@ export function pirlsRun(pd: usize, joint: i32, fromData: i32): i32 {
     store<i32>(pd + ((<usize>PIRLS_OUT_FACTORED) << 2), joint);
     if (systemFactor(sd) != 0) return PIRLS_NOT_PD;
     systemSolve(sd, joint != 0 ? 0 : 1);
-    memory.copy(uNew, f64At(sd, SYS_X1), (<usize>q1) << 3);
-    memory.copy(uNew + ((<usize>q1) << 3), x2, (<usize>qt) << 3);
+    memory.copy(uNew, x, (<usize>q) << 3);
     if (joint != 0) {
-      memory.copy(betaNew, x2 + ((<usize>qt) << 3), (<usize>p) << 3);
+      memory.copy(betaNew, x + ((<usize>q) << 3), (<usize>p) << 3);
       setFixed(pd, sdJ, betaNew);
     }
     let pdev = penalisedDeviance(pd, sdJ, uNew);

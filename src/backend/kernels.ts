@@ -74,130 +74,6 @@ export interface DenseKernels {
 }
 
 /**
- * Kernels of the blocked mixed-model system (see src/model/layout.ts for the layout).
- * Tail-row metadata arrays (i32, one entry per tail row r): `rowT[r]` is the f64 offset of the
- * T matrix of r's random-effects block, or -1 for the X and y rows (which Λ leaves alone);
- * `rowStart[r]` is the tail row of column 0 of r's level; `rowV[r]` is that block's v.
- */
-export interface BlockKernels {
-  /**
-   * For nl diagonal v×v blocks at `a` (each v·v, column-major): L_l := chol(Tᵀ A_l T + I), written
-   * at `l`. Returns 0, or the failing level + 1.
-   */
-  inflateDiagBlocks(nl: number, v: number, a: number, l: number, tm: number): number;
-  /**
-   * For each level of block 1, left-multiply its sparse column block of L21 by Λ_tailᵀ:
-   * rows listed in rowIdx[rowPtr[l]..rowPtr[l+1]] (groups of one level are contiguous).
-   */
-  scaleTailRows(
-    nl: number,
-    v1: number,
-    rowPtr: number,
-    rowIdx: number,
-    vals: number,
-    rowT: number,
-    rowStart: number,
-    rowV: number,
-  ): void;
-  /** For each level: V_l := V_l · T1 · L11_l^{-T} (V_l is len_l × v1 with ld = len_l). */
-  rightScaleSolve(
-    nl: number,
-    v1: number,
-    rowPtr: number,
-    vals: number,
-    tm: number,
-    l11: number,
-  ): void;
-  /** M (t×t, full storage, ld t) := Λ_tailᵀ M Λ_tail + I on the random-effects diagonal. */
-  scaleInflateTail(t: number, m: number, rowT: number, rowStart: number, rowV: number): void;
-  /** Lower triangle of C -= Σ_l V_l V_lᵀ, scattered by rowIdx. */
-  sparseSyrkSub(
-    nl: number,
-    v1: number,
-    rowPtr: number,
-    rowIdx: number,
-    vals: number,
-    c: number,
-    ldc: number,
-  ): void;
-  /** Σ log of the diagonals of nl lower-triangular v×v blocks. */
-  sumLogDiagBlocks(nl: number, v: number, l: number): number;
-  /**
-   * Back-substitution for block 1 once the tail part x2 is known: for each level,
-   * x1_l := L11_l^{-T} (c_l - V_lᵀ x2[rows]) where c_l is V_l's last row (the response row)
-   * and the sum runs over all rows but the last.
-   */
-  solveFirstBlock(
-    nl: number,
-    v1: number,
-    rowPtr: number,
-    rowIdx: number,
-    l11: number,
-    vals: number,
-    x2: number,
-    x1: number,
-  ): void;
-}
-
-/**
- * Cross-products [Z X y]ᵀ W [Z X y] in the blocked layout, one pass over the n observations.
- * Per observation i: level refs1[i] of block 1 with values z1[i·v1 ..]; for each tail block k,
- * its tail row tailRow[i·nTail + k] and position tailPos[i·nTail + k] within the level's sparse
- * column, v = tailV[k] values in zTail (row-major n × sumVt); x is row-major n×p; y and w length
- * n (w < 0 offset means unit weights). Outputs are zeroed first; a22 is written in full storage.
- * Scratch: i32 of 2·(sumVt + p + 1), f64 of sumVt + p + 1.
- */
-export interface CrossprodKernels {
-  accumulateCrossprod(
-    n: number,
-    v1: number,
-    refs1: number,
-    z1: number,
-    nTail: number,
-    tailRow: number,
-    tailPos: number,
-    tailV: number,
-    zTail: number,
-    sumVt: number,
-    p: number,
-    x: number,
-    y: number,
-    w: number,
-    nl1: number,
-    rowPtr: number,
-    t: number,
-    a11: number,
-    a21: number,
-    a22: number,
-    scratchI32: number,
-    scratchF64: number,
-  ): void;
-}
-
-/**
- * Linear predictor on the observations: out[i] := base[i] + z1[i]·b1[refs1[i]] + Σ_k zTail_k[i]·
- * bTail[tailRow[i, k]], with b1 (nl1·v1) and bTail (qt) the random effects b = Λu in layout order.
- * Same per-observation arrays as CrossprodKernels.
- */
-export interface PredictorKernels {
-  addRandomEffects(
-    n: number,
-    v1: number,
-    refs1: number,
-    z1: number,
-    nTail: number,
-    tailRow: number,
-    tailV: number,
-    zTail: number,
-    sumVt: number,
-    b1: number,
-    bTail: number,
-    base: number,
-    out: number,
-  ): void;
-}
-
-/**
  * Elementwise GLM kernels over n observations. Family and link are the integer codes of
  * assembly/codes.ts (FAMILY_*, LINK_*; on the host FamilyCode in src/model/family.ts and LinkCode
  * in src/model/links.ts); `nbTheta` is the negative binomial θ (ignored by other families). An
@@ -278,21 +154,25 @@ export interface SystemKernels {
   systemCrossprod(sd: number, weighted: number): void;
   /**
    * Only the parts of A that involve the response column y, from the current y (and weights as
-   * in systemCrossprod): the y row of each level's column block of A21 (the last row of its
-   * rowIdx range, tail row t-1) and row and column t-1 of A22 (Z_tailᵀWy, XᵀWy, yᵀWy, both
-   * triangles). Every other entry of A is left untouched, so after a full systemCrossprod this
-   * gives exactly what systemCrossprod would with the new y: a refit with a new response
-   * re-uses the Z and X cross-products (the weights must be those A was formed with).
+   * in systemCrossprod): the y row of every sparse panel and row and column t-1 of A22. Every
+   * other entry of A is left untouched, so after a full systemCrossprod this gives exactly what
+   * systemCrossprod would with the new y: a refit with a new response re-uses the Z and X
+   * cross-products (the weights must be those A was formed with).
    */
   systemCrossprodResponse(sd: number, weighted: number): void;
-  /** L := the blocked Cholesky factor of Λᵀ A Λ + I (T matrices as set); 0 or a failure code. */
+  /**
+   * L := the sparse Cholesky factor of Λᵀ A Λ + I (T matrices as set, symbolic structure of
+   * src/model/layout.ts): 0, or a positive failure code (the factor is then unusable).
+   */
   systemFactor(sd: number): number;
-  /** Solves Lᵀ x = c into the descriptor's x1, x2; with fixedBeta = 1 the β part is held at 0. */
+  /** Solves Lᵀ x = c into the descriptor's x (u, then β); with fixedBeta = 1, β is held at 0. */
   systemSolve(sd: number, fixedBeta: number): void;
   /** Σ log diag of L over the random-effects part (half of log det L_θ²). */
   systemLogdetRe(sd: number): number;
   /** b := Λ u block by block (u, b of length q in layout order). */
   systemLambdaU(sd: number, u: number, b: number): void;
+  /** out[i] := base[i] + Σ_k z_k[i]·b[level of i in block k] (b = Λu in layout order). */
+  systemAddRandomEffects(sd: number, b: number, base: number, out: number): void;
 }
 
 /**
@@ -307,14 +187,7 @@ export interface PirlsKernels {
 }
 
 /** Every kernel a backend provides. */
-export interface Kernels
-  extends DenseKernels,
-    BlockKernels,
-    CrossprodKernels,
-    PredictorKernels,
-    GlmKernels,
-    SystemKernels,
-    PirlsKernels {}
+export interface Kernels extends DenseKernels, GlmKernels, SystemKernels, PirlsKernels {}
 
 /** The kernels below the whole-system level (what the system and PIRLS kernels are built on). */
 export type BaseKernels = Omit<Kernels, keyof SystemKernels | keyof PirlsKernels>;

@@ -13,37 +13,23 @@ export function agqDeviance(m: GlmmModel, nAGQ: number): number {
   const { sys, off, n } = st;
   const lay = sys.lay;
   const k = sys.backend.kernels;
-  const blk = lay.first;
-  const nl = blk.nl;
+  const nl = lay.blocks[0].nl;
   const rule = ghRule(nAGQ);
   const u0 = st.u;
   const f = sys.backend.heap.f64;
   const sd = new Float64Array(nl);
-  for (let j = 0; j < nl; j++) sd[j] = 1 / f[st.factored.off.l11 + j];
+  // one scalar term: node j's panel starts with L_jj
+  for (let j = 0; j < nl; j++) sd[j] = 1 / f[st.factored.off.lPanels + st.factored.lay.valPtr[j]];
   const ldL2 = logdetRe(st.factored);
 
   /** Per-group Σ devResid + u² at spherical effects u (η and μ are left at u). */
   const groupDeviance = (u: Float64Array): Float64Array => {
     sys.backend.heap.f64.set(u, off.uNew);
     k.systemLambdaU(sys.desc, off.uNew, off.b);
-    k.addRandomEffects(
-      n,
-      1,
-      sys.off.refs1,
-      sys.off.z1,
-      0,
-      sys.off.tailRow,
-      sys.off.tailV,
-      sys.off.zTail,
-      0,
-      off.b,
-      off.b + nl,
-      off.fixed,
-      off.eta,
-    );
+    k.systemAddRandomEffects(sys.desc, off.b, off.fixed, off.eta);
     k.glmLinkinv(fam.link.code, n, off.eta, off.mu);
     k.glmDevResid(fam.code, n, off.y, off.mu, off.priorWt, off.scratch, nbTheta(fam));
-    k.groupSums(n, off.scratch, sys.off.refs1, nl, off.groupDev, off.uNew);
+    k.groupSums(n, off.scratch, sys.off.obsNode, nl, off.groupDev, off.uNew);
     const f = sys.backend.heap.f64;
     return f.slice(off.groupDev, off.groupDev + nl);
   };

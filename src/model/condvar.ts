@@ -1,16 +1,18 @@
 /**
  * Conditional variances of the spherical random effects, Var(u | y) / σ² = diagonal blocks of
- * (L_θ L_θᵀ)⁻¹, read off the blocked factor without forming the inverse of the whole q×q system.
+ * (L_θ L_θᵀ)⁻¹, read off the sparse factor without forming the inverse of the whole q×q system.
  *
- * With L_θ = [L11 0; L21 L22]: the tail blocks are those of L22⁻ᵀ L22⁻¹, and level l of block 1
- * gets L11_l⁻ᵀ (I + W_lᵀ W_l) L11_l⁻¹ with W_l = L22⁻¹ L21[:, l] (only its random-effect rows).
+ * The v×v block of node j is WᵀW with W = L_θ⁻¹ E_j (E_j: the identity's columns of j). W is
+ * non-zero only on the elimination-tree path from j (its sparse ancestors) and in the dense
+ * tail; the sparse part is a forward solve along that path, the tail part L22⁻¹ (formed once,
+ * qt×qt) times the path's contributions to the tail.
  */
 import type { MixedSystem } from './system';
 
 /** Per block (layout order), nl·v·v values: the v×v conditional covariance of u for each level. */
 export function conditionalVarU(sys: MixedSystem): Float64Array[] {
   const { lay, off, backend } = sys;
-  const { first, tailBlocks, tailStart, qt, t } = lay;
+  const { qt, t, d0, nSparse } = lay;
   const h = backend.heap;
   const linv = off.linv;
   let f = h.f64;
@@ -21,77 +23,92 @@ export function conditionalVarU(sys: MixedSystem): Float64Array[] {
   backend.kernels.trtriLower(qt, linv, qt);
   f = h.f64;
   const Li = f.subarray(linv, linv + qt * qt);
+  const L = f.subarray(off.lPanels);
 
-  const tailVar = tailBlocks.map((b, k) => {
-    const out = new Float64Array(b.nl * b.v * b.v);
+  const out = lay.blocks.map((b) => new Float64Array(b.nl * b.v * b.v));
+  const maxV = Math.max(...lay.blocks.map((b) => b.v));
+  const w = new Float64Array(d0 * maxV); // sparse rows of W (zeroed again after each node)
+  const rhs = new Float64Array(qt * maxV); // the path's contributions to the tail
+  const wt = new Float64Array(qt * maxV); // tail rows of W
+  const path: number[] = [];
+  lay.blocks.forEach((b, k) => {
+    const v = b.v;
     for (let m = 0; m < b.nl; m++) {
-      const r0 = tailStart[k] + m * b.v;
-      for (let a = 0; a < b.v; a++) {
+      const node = lay.blockNode[k] + m;
+      const row0 = lay.nodeRow[node];
+      const res = out[k].subarray(m * v * v, (m + 1) * v * v);
+      if (node >= nSparse) {
+        // A tail node: rows of L22⁻¹'s columns row0 - d0 ...
+        const r0 = row0 - d0;
+        for (let a = 0; a < v; a++) {
+          for (let c = 0; c <= a; c++) {
+            let s = 0;
+            for (let i = r0 + a; i < qt; i++) s += Li[i + (r0 + a) * qt] * Li[i + (r0 + c) * qt];
+            res[a + c * v] = s;
+            res[c + a * v] = s;
+          }
+        }
+        continue;
+      }
+      // Forward solve L W = E along the path; column c of W at w[row + c·d0].
+      rhs.fill(0, 0, qt * v);
+      path.length = 0;
+      for (let c = 0; c < v; c++) w[row0 + c + c * d0] = 1;
+      let minTail = qt;
+      for (let j = node; j >= 0; j = lay.parent[j]) {
+        path.push(j);
+        const vj = lay.nodeV[j];
+        const rj = lay.nodeRow[j];
+        const r0 = lay.rowPtr[j];
+        const mj = vj + lay.rowPtr[j + 1] - r0;
+        const P = lay.valPtr[j];
+        for (let c = 0; c < v; c++) {
+          const wc = c * d0;
+          for (let a = 0; a < vj; a++) {
+            let s = w[rj + a + wc];
+            for (let kk = 0; kk < a; kk++) s -= L[P + a + kk * mj] * w[rj + kk + wc];
+            w[rj + a + wc] = s / L[P + a + a * mj];
+          }
+          for (let lr = vj; lr < mj; lr++) {
+            const r = lay.panelRows[r0 + lr - vj];
+            if (r >= lay.q) break; // X and y rows are not part of L_θ
+            let s = 0;
+            for (let kk = 0; kk < vj; kk++) s += L[P + lr + kk * mj] * w[rj + kk + wc];
+            if (r < d0) w[r + wc] -= s;
+            else {
+              rhs[r - d0 + c * qt] -= s;
+              minTail = Math.min(minTail, r - d0);
+            }
+          }
+        }
+      }
+      // Tail rows of W = L22⁻¹ rhs (L22⁻¹ lower triangular).
+      wt.fill(0, 0, qt * v);
+      for (let c = 0; c < v; c++) {
+        for (let r = minTail; r < qt; r++) {
+          const x = rhs[r + c * qt];
+          if (x === 0) continue;
+          for (let i = r; i < qt; i++) wt[i + c * qt] += Li[i + r * qt] * x;
+        }
+      }
+      for (let a = 0; a < v; a++) {
         for (let c = 0; c <= a; c++) {
           let s = 0;
-          for (let i = r0 + a; i < qt; i++) s += Li[i + (r0 + a) * qt] * Li[i + (r0 + c) * qt];
-          out[m * b.v * b.v + a + c * b.v] = s;
-          out[m * b.v * b.v + c + a * b.v] = s;
+          for (const j of path) {
+            const rj = lay.nodeRow[j];
+            for (let kk = 0; kk < lay.nodeV[j]; kk++)
+              s += w[rj + kk + a * d0] * w[rj + kk + c * d0];
+          }
+          for (let i = minTail; i < qt; i++) s += wt[i + a * qt] * wt[i + c * qt];
+          res[a + c * v] = s;
+          res[c + a * v] = s;
         }
       }
+      for (const j of path) {
+        const rj = lay.nodeRow[j];
+        for (let c = 0; c < v; c++) w.fill(0, rj + c * d0, rj + lay.nodeV[j] + c * d0);
+      }
     }
-    return out;
   });
-
-  const v1 = first.v;
-  const firstVar = new Float64Array(first.nl * v1 * v1);
-  const ix = h.i32;
-  const w = new Float64Array(qt * v1);
-  const m = new Float64Array(v1 * v1);
-  const l11inv = new Float64Array(v1 * v1);
-  for (let l = 0; l < first.nl; l++) {
-    const r0 = ix[off.rowPtr + l];
-    const len = ix[off.rowPtr + l + 1] - r0;
-    const vb = off.l21 + r0 * v1;
-    w.fill(0);
-    let minRow = qt;
-    for (let j = 0; j < len; j++) {
-      const r = ix[off.rowIdx + r0 + j];
-      if (r >= qt) break;
-      minRow = Math.min(minRow, r);
-      for (let c = 0; c < v1; c++) {
-        const x = f[vb + j + c * len];
-        if (x === 0) continue;
-        for (let i = r; i < qt; i++) w[i + c * qt] += Li[i + r * qt] * x;
-      }
-    }
-    for (let a = 0; a < v1; a++) {
-      for (let c = 0; c <= a; c++) {
-        let s = a === c ? 1 : 0;
-        for (let i = minRow; i < qt; i++) s += w[i + a * qt] * w[i + c * qt];
-        m[a + c * v1] = s;
-        m[c + a * v1] = s;
-      }
-    }
-    invertSmallLower(f, off.l11 + l * v1 * v1, v1, l11inv);
-    // Var = L⁻ᵀ M L⁻¹
-    for (let a = 0; a < v1; a++) {
-      for (let c = 0; c < v1; c++) {
-        let s = 0;
-        for (let i = a; i < v1; i++) {
-          for (let j = c; j < v1; j++) s += l11inv[i + a * v1] * m[i + j * v1] * l11inv[j + c * v1];
-        }
-        firstVar[l * v1 * v1 + a + c * v1] = s;
-      }
-    }
-  }
-  return [firstVar, ...tailVar];
-}
-
-/** Inverse of the small v×v lower-triangular matrix at f[off..] into out (column-major). */
-function invertSmallLower(f: Float64Array, off: number, v: number, out: Float64Array): void {
-  out.fill(0);
-  for (let j = 0; j < v; j++) {
-    out[j + j * v] = 1 / f[off + j + j * v];
-    for (let i = j + 1; i < v; i++) {
-      let s = 0;
-      for (let k = j; k < i; k++) s += f[off + i + k * v] * out[k + j * v];
-      out[i + j * v] = -s / f[off + i + i * v];
-    }
-  }
+  return out;
 }

@@ -148,7 +148,7 @@ export class LmmModel {
     const adj = new Float64Array(n);
     for (let i = 0; i < n; i++) adj[i] = y[i] - (this.offset ? this.offset[i] : 0);
     const h = this.backend.heap;
-    const xt = h.f64.subarray(sys.off.x, sys.off.x + n * p);
+    const xt = h.f64.subarray(sys.off.xRows, sys.off.xRows + n * p);
     const { gamma, residual } = leastSquares(xt, n, p, adj, this.weights);
     h.f64.set(residual, sys.off.y);
     let maxAdj = 0;

@@ -12,7 +12,7 @@ export function linearPredictor(
 ): Float64Array {
   const eta = fixedPredictor(X, n, beta, offset);
   let off = 0;
-  for (const blk of [lay.first, ...lay.tailBlocks]) {
+  for (const blk of lay.blocks) {
     const v = blk.v;
     for (let i = 0; i < n; i++) {
       const base = off + blk.refs[i] * v;

@@ -14,7 +14,7 @@ export function ranefGroups(
 ): RanefGroup[] {
   const out: RanefGroup[] = [];
   let off = 0;
-  [lay.first, ...lay.tailBlocks].forEach((blk, k) => {
+  lay.blocks.forEach((blk, k) => {
     const v = blk.v;
     const condval = blk.colNames.map(() => new Array<number>(blk.nl));
     const condsd = blk.colNames.map(() => new Array<number>(blk.nl));

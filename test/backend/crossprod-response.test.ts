@@ -3,7 +3,7 @@
  * system and recomputing only the response's cross-products gives the A of a full
  * systemCrossprod with y2 (to 1e-12 relative), and leaves every entry of A that does not
  * involve y exactly as it was. On every backend, for a vector first block with a dense tail
- * (completely crossed), a sparse crossed tail, a nested tail and two tail blocks (one of them
+ * (completely crossed), a sparse crossed design, a nested design and three blocks (two of them
  * vector), with and without weights, with X and without it (the u-only system of PIRLS).
  */
 import { describe, expect, it } from 'vitest';
@@ -23,8 +23,8 @@ interface Design {
   label: string;
   formula: string;
   data: Record<string, (string | number)[]>;
-  /** Whether every level of block 1 meets every tail row (L21 stored dense). */
-  denseL21: boolean;
+  /** Whether every sparse column has the whole tail as its pattern (one syrk for the tail). */
+  denseSchur: boolean;
 }
 
 /** Columns y, x, z and the grouping factors `groups(i)` for n observations. */
@@ -46,21 +46,21 @@ const DESIGNS: Design[] = [
     // every level of g meets every level of h
     formula: 'y ~ x + z + (1 + x | g) + (1 | h)',
     data: table(96, 1, (i) => ({ g: `g${i % 12}`, h: `h${Math.floor(i / 12) % 4}` })),
-    denseL21: true,
+    denseSchur: true,
   },
   {
     label: 'crossed, sparse tail, vector tail block',
     // each level of g meets only some levels of h
     formula: 'y ~ x + (1 + x | g) + (1 + z | h)',
     data: table(90, 2, (i) => ({ g: `g${i % 15}`, h: `h${((i % 15) + (i % 2)) % 6}` })),
-    denseL21: false,
+    denseSchur: false,
   },
   {
     label: 'nested',
     // class (first block: more levels) within school (tail)
     formula: 'y ~ x + z + (1 + x | class) + (1 | school)',
     data: table(100, 3, (i) => ({ class: `c${i % 20}`, school: `s${(i % 20) % 5}` })),
-    denseL21: false,
+    denseSchur: false,
   },
   {
     label: 'two tail blocks',
@@ -70,7 +70,7 @@ const DESIGNS: Design[] = [
       h: `h${(i * 7 + Math.floor(i / 16)) % 5}`,
       k: `k${Math.floor(i / 5) % 3}`,
     })),
-    denseL21: false,
+    denseSchur: false,
   },
 ];
 
@@ -98,38 +98,33 @@ function prepare(d: Design, seed: number): Prepared {
   return { re: buildReStructure(frame.randomTerms, n), n, p, xRowMajor, y1, y2, w };
 }
 
-type AName = 'a11' | 'a21' | 'a22';
-const A: AName[] = ['a11', 'a21', 'a22'];
+type AName = 'panels' | 'a22';
+const A: AName[] = ['panels', 'a22'];
 
 function arr(sys: MixedSystem, name: AName): Float64Array {
   const { lay, off } = sys;
-  const v1 = lay.first.v;
-  const len = {
-    a11: lay.first.nl * v1 * v1,
-    a21: lay.rowIdx.length * v1,
-    a22: lay.t * lay.t,
-  }[name];
-  return sys.backend.heap.f64.subarray(off[name], off[name] + len);
+  const [at, len] =
+    name === 'panels' ? [off.aPanels, lay.valPtr[lay.nSparse]] : [off.a22, lay.t * lay.t];
+  return sys.backend.heap.f64.subarray(at, at + len);
 }
 
-/** The entries of A that involve y: per block, a mask over its array. */
+/** The entries of A that involve y: per array, a mask. */
 function responseMask(lay: BlockLayout): Record<AName, Uint8Array> {
-  const v1 = lay.first.v;
   const t = lay.t;
-  const a11 = new Uint8Array(lay.first.nl * v1 * v1);
-  const a21 = new Uint8Array(lay.rowIdx.length * v1);
-  for (let l = 0; l < lay.first.nl; l++) {
-    const r0 = lay.rowPtr[l];
-    const len = lay.rowPtr[l + 1] - r0;
-    expect(lay.rowIdx[r0 + len - 1]).toBe(t - 1); // the y row closes each level's range
-    for (let c = 0; c < v1; c++) a21[r0 * v1 + c * len + len - 1] = 1;
+  const panels = new Uint8Array(lay.valPtr[lay.nSparse]);
+  for (let j = 0; j < lay.nSparse; j++) {
+    const v = lay.nodeV[j];
+    const r0 = lay.rowPtr[j];
+    const m = v + lay.rowPtr[j + 1] - r0;
+    expect(lay.panelRows[r0 + m - v - 1]).toBe(lay.nRows - 1); // the y row closes each panel
+    for (let c = 0; c < v; c++) panels[lay.valPtr[j] + c * m + m - 1] = 1;
   }
   const a22 = new Uint8Array(t * t);
   for (let j = 0; j < t; j++) {
     a22[t - 1 + j * t] = 1;
     a22[j + (t - 1) * t] = 1;
   }
-  return { a11, a21, a22 };
+  return { panels, a22 };
 }
 
 function systemOn(backend: Backend, prep: Prepared, p: number): MixedSystem {
@@ -157,8 +152,8 @@ describe('systemCrossprodResponse = systemCrossprod for a new y, touching only t
           const results = backends.map(({ label: who, backend }) => {
             const sys = systemOn(backend, prep, p);
             const { lay, desc } = sys;
-            expect(lay.first.v).toBe(2);
-            expect(lay.denseL21).toBe(design.denseL21);
+            expect(lay.blocks[0].v).toBe(2);
+            expect(lay.denseSchur).toBe(design.denseSchur);
             const k = backend.kernels;
             const f = () => backend.heap.f64;
             const flag = weighted ? 1 : 0;

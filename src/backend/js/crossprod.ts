@@ -1,153 +1,142 @@
-/** Pure-TypeScript cross-product kernel (contract: CrossprodKernels in ../kernels.ts). */
-import type { CrossprodKernels, Heap } from '../kernels';
+/**
+ * Pure-TypeScript cross-products of the sparse system (behind systemCrossprod and
+ * systemCrossprodResponse in ../kernels.ts; port: assembly/crossprod.ts). One pass over the
+ * observations; layout in src/model/layout.ts, descriptor fields in assembly/descriptor.ts.
+ *
+ * Per observation, its entries in increasing global row: v_k values of each block's node, the p
+ * X values, y. For each block whose node is a sparse column, the products of that block's
+ * values with every later entry go into the node's panel (own rows in full storage); the
+ * products among the entries in the dense tail go into A22 (lower, mirrored at the end).
+ */
+import * as D from '../../../assembly/descriptor';
+import type { Heap } from '../kernels';
+import { systemFields } from './sysfields';
 
-export function makeJsCrossprodKernels(heap: Heap): CrossprodKernels {
+/** The descriptor's fields, with w = -1 for unit weights and sI past the row map. */
+function fields(heap: Heap, sd: number, weighted: number) {
+  const s = systemFields(heap, sd);
   return {
-    accumulateCrossprod(
-      n,
-      v1,
-      refs1,
-      z1,
-      nTail,
-      tailRow,
-      tailPos,
-      tailV,
-      zTail,
-      sumVt,
-      p,
-      x,
-      y,
-      w,
-      nl1,
-      rowPtr,
-      t,
-      a11,
-      a21,
-      a22,
-      sI,
-      sF,
-    ) {
-      const f = heap.f64;
-      const ix = heap.i32;
-      const pp = p + 1;
-      const qt = t - pp;
-      f.fill(0, a11, a11 + nl1 * v1 * v1);
-      f.fill(0, a21, a21 + ix[rowPtr + nl1] * v1);
-      f.fill(0, a22, a22 + t * t);
-      const idx = sI;
-      const pos = sI + sumVt + pp;
-      for (let i = 0; i < n; i++) {
-        const wi = w < 0 ? 1 : f[w + i];
-        if (wi === 0) continue;
-        const lev = ix[refs1 + i];
-        const zb = z1 + i * v1;
-        const a11b = a11 + lev * v1 * v1;
-        for (let c2 = 0; c2 < v1; c2++) {
-          const wz = wi * f[zb + c2];
-          for (let c1 = 0; c1 < v1; c1++) f[a11b + c1 + c2 * v1] += wz * f[zb + c1];
-        }
-        const r0 = ix[rowPtr + lev];
-        const len = ix[rowPtr + lev + 1] - r0;
-        // The observation's tail entries in increasing tail-row order.
-        let e = 0;
-        let zt = zTail + i * sumVt;
-        for (let k = 0; k < nTail; k++) {
-          const row = ix[tailRow + i * nTail + k];
-          const ps = ix[tailPos + i * nTail + k];
-          const v = ix[tailV + k];
-          for (let c = 0; c < v; c++) {
-            ix[idx + e] = row + c;
-            ix[pos + e] = ps + c;
-            f[sF + e] = f[zt++];
-            e++;
-          }
-        }
-        for (let j = 0; j < p; j++) {
-          ix[idx + e] = qt + j;
-          ix[pos + e] = len - pp + j;
-          f[sF + e] = f[x + i * p + j];
-          e++;
-        }
-        ix[idx + e] = t - 1;
-        ix[pos + e] = len - 1;
-        f[sF + e] = f[y + i];
-        e++;
-        const a21b = a21 + r0 * v1;
-        for (let c = 0; c < v1; c++) {
-          const wz = wi * f[zb + c];
-          const colBase = a21b + c * len;
-          for (let k = 0; k < e; k++) f[colBase + ix[pos + k]] += wz * f[sF + k];
-        }
-        for (let k2 = 0; k2 < e; k2++) {
-          const wv = wi * f[sF + k2];
-          const col = a22 + ix[idx + k2] * t;
-          for (let k1 = k2; k1 < e; k1++) f[col + ix[idx + k1]] += wv * f[sF + k1];
-        }
-      }
-      for (let j = 0; j < t; j++)
-        for (let i = j + 1; i < t; i++) f[a22 + i * t + j] = f[a22 + j * t + i];
-    },
+    ...s,
+    w: weighted ? s.w : -1,
+    a: s.aPanels,
+    sI: s.scratchI32 + s.nRows,
+    sF: s.scratchF64,
   };
 }
 
-/**
- * Only the response parts of A = [Z X y]ᵀ W [Z X y] (the kernel behind systemCrossprodResponse
- * in ../kernels.ts; port: accumulateCrossprodResponse in assembly/crossprod.ts): the y row of
- * each level's column block of a21 and row and column t-1 of a22 (both triangles), for a new y
- * over the same design. Every other entry of a11, a21 and a22 is left as it is. Each entry is
- * the same sum, in the same order, as accumulateCrossprod forms it. Arguments as there.
- */
-export function crossprodResponse(
-  heap: Heap,
-  n: number,
-  v1: number,
-  refs1: number,
-  z1: number,
-  nTail: number,
-  tailRow: number,
-  tailV: number,
-  zTail: number,
-  sumVt: number,
-  p: number,
-  x: number,
-  y: number,
-  w: number,
-  nl1: number,
-  rowPtr: number,
-  t: number,
-  a21: number,
-  a22: number,
-): void {
+export function crossprodFull(heap: Heap, sd: number, weighted: number): void {
+  const s = fields(heap, sd, weighted);
+  const { n, p, K, nSparse, d0, t, sumV, nPairs } = s;
   const f = heap.f64;
   const ix = heap.i32;
-  const qt = t - p - 1;
-  const yRow = a22 + t - 1; // lower triangle: (t-1, j) at yRow + j·t
-  for (let l = 0; l < nl1; l++) {
-    const r0 = ix[rowPtr + l];
-    const len = ix[rowPtr + l + 1] - r0;
-    for (let c = 0; c < v1; c++) f[a21 + r0 * v1 + c * len + len - 1] = 0;
+  const nE = sumV + p + 1;
+  const rowOf = s.sI; // global row of each entry
+  const posOf = s.sI + nE; // local row of each entry in the current panel
+  f.fill(0, s.a, s.a + ix[s.valPtr + nSparse]);
+  f.fill(0, s.a22, s.a22 + t * t);
+  for (let i = 0; i < n; i++) {
+    const wi = s.w < 0 ? 1 : f[s.w + i];
+    if (wi === 0) continue;
+    // The observation's entries.
+    let e = 0;
+    const zi = s.obsZ + i * sumV;
+    for (let k = 0; k < K; k++) {
+      const row = ix[s.nodeRow + ix[s.obsNode + i * K + k]];
+      const v = ix[s.blocks + k * D.BLOCK_FIELDS + D.BLOCK_V];
+      for (let c = 0; c < v; c++) {
+        ix[rowOf + e] = row + c;
+        f[s.sF + e] = f[zi + e];
+        e++;
+      }
+    }
+    for (let j = 0; j < p; j++) {
+      ix[rowOf + e] = s.q + j;
+      f[s.sF + e] = f[s.x + i * p + j];
+      e++;
+    }
+    ix[rowOf + e] = s.q + p;
+    f[s.sF + e] = f[s.y + i];
+    e++;
+    // Panels of the sparse nodes.
+    let first = 0; // first entry of block k
+    let pair = i * nPairs;
+    for (let k = 0; k < K; k++) {
+      const node = ix[s.obsNode + i * K + k];
+      const v = ix[s.blocks + k * D.BLOCK_FIELDS + D.BLOCK_V];
+      if (node >= nSparse) break;
+      const m = v + ix[s.rowPtr + node + 1] - ix[s.rowPtr + node];
+      // local rows of the entries from block k on: own, later blocks by pairPos, X and y last
+      let ee = first;
+      for (let c = 0; c < v; c++) ix[posOf + ee++] = c;
+      for (let kb = k + 1; kb < K; kb++, pair++) {
+        const vb = ix[s.blocks + kb * D.BLOCK_FIELDS + D.BLOCK_V];
+        const lr = ix[s.pairPos + pair];
+        for (let c = 0; c < vb; c++) ix[posOf + ee++] = lr + c;
+      }
+      for (let j = 0; j <= p; j++) ix[posOf + ee++] = m - p - 1 + j;
+      const panel = s.a + ix[s.valPtr + node];
+      for (let c = 0; c < v; c++) {
+        const wz = wi * f[s.sF + first + c];
+        const col = panel + c * m;
+        for (let ek = first; ek < e; ek++) f[col + ix[posOf + ek]] += wz * f[s.sF + ek];
+      }
+      first += v;
+    }
+    // Dense tail: entries from the first one at or after d0.
+    let e0 = first;
+    while (ix[rowOf + e0] < d0) e0++;
+    for (let k2 = e0; k2 < e; k2++) {
+      const wv = wi * f[s.sF + k2];
+      const col = s.a22 + (ix[rowOf + k2] - d0) * t - d0;
+      for (let k1 = k2; k1 < e; k1++) f[col + ix[rowOf + k1]] += wv * f[s.sF + k1];
+    }
+  }
+  for (let j = 0; j < t; j++) {
+    for (let i = j + 1; i < t; i++) f[s.a22 + i * t + j] = f[s.a22 + j * t + i];
+  }
+}
+
+/**
+ * Only the entries of A that involve y: the last row of every panel and row and column t-1 of
+ * A22, for a new y over the same design (weights as A was formed with). Every other entry is
+ * left as it is, and each recomputed entry is the same sum, in the same order, as crossprodFull
+ * forms it: a refit re-uses the Z and X cross-products.
+ */
+export function crossprodResponse(heap: Heap, sd: number, weighted: number): void {
+  const s = fields(heap, sd, weighted);
+  const { n, p, K, nSparse, d0, t, sumV } = s;
+  const f = heap.f64;
+  const ix = heap.i32;
+  const yRow = s.a22 + t - 1; // lower triangle: (t-1, j) at yRow + j·t
+  for (let j = 0; j < nSparse; j++) {
+    const v = ix[s.nodeV + j];
+    const m = v + ix[s.rowPtr + j + 1] - ix[s.rowPtr + j];
+    for (let c = 0; c < v; c++) f[s.a + ix[s.valPtr + j] + c * m + m - 1] = 0;
   }
   for (let j = 0; j < t; j++) f[yRow + j * t] = 0;
   for (let i = 0; i < n; i++) {
-    const wi = w < 0 ? 1 : f[w + i];
+    const wi = s.w < 0 ? 1 : f[s.w + i];
     if (wi === 0) continue;
-    const yi = f[y + i];
-    const lev = ix[refs1 + i];
-    const zb = z1 + i * v1;
-    const r0 = ix[rowPtr + lev];
-    const len = ix[rowPtr + lev + 1] - r0;
-    const a21y = a21 + r0 * v1 + len - 1;
-    for (let c = 0; c < v1; c++) f[a21y + c * len] += wi * f[zb + c] * yi;
-    let zt = zTail + i * sumVt;
-    for (let k = 0; k < nTail; k++) {
-      const row = ix[tailRow + i * nTail + k];
-      const v = ix[tailV + k];
-      for (let c = 0; c < v; c++) f[yRow + (row + c) * t] += wi * f[zt++] * yi;
+    const yi = f[s.y + i];
+    let e = 0;
+    const zi = s.obsZ + i * sumV;
+    for (let k = 0; k < K; k++) {
+      const node = ix[s.obsNode + i * K + k];
+      const row = ix[s.nodeRow + node];
+      const v = ix[s.blocks + k * D.BLOCK_FIELDS + D.BLOCK_V];
+      if (node < nSparse) {
+        const m = v + ix[s.rowPtr + node + 1] - ix[s.rowPtr + node];
+        const yEntry = s.a + ix[s.valPtr + node] + m - 1;
+        for (let c = 0; c < v; c++) f[yEntry + c * m] += wi * f[zi + e + c] * yi;
+      } else {
+        for (let c = 0; c < v; c++) f[yRow + (row + c - d0) * t] += wi * f[zi + e + c] * yi;
+      }
+      e += v;
     }
-    for (let j = 0; j < p; j++) f[yRow + (qt + j) * t] += wi * f[x + i * p + j] * yi;
+    for (let j = 0; j < p; j++) f[yRow + (s.q + j - d0) * t] += wi * f[s.x + i * p + j] * yi;
     f[yRow + (t - 1) * t] += wi * yi * yi;
   }
-  // column t-1 (upper triangle) := row t-1, as accumulateCrossprod's final copy
-  const yCol = a22 + (t - 1) * t;
+  // column t-1 (upper triangle) := row t-1, as crossprodFull's final copy
+  const yCol = s.a22 + (t - 1) * t;
   for (let j = 0; j < t - 1; j++) f[yCol + j] = f[yRow + j * t];
 }

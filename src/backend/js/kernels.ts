@@ -1,11 +1,8 @@
 import type { BaseKernels, DenseKernels, Heap, Kernels } from '../kernels';
 import { makeJsPirlsKernel } from './pirls';
 import { makeJsSystemKernels } from './system';
-import { makeJsBlockKernels } from './blocks';
-import { makeJsCrossprodKernels } from './crossprod';
 import * as d from './dense';
 import { makeJsGlmKernels } from './glm';
-import { makeJsPredictorKernels } from './predictor';
 
 /**
  * The pure TypeScript dense kernels over `heap.f64`. The view is read on every call, so heap
@@ -32,9 +29,6 @@ export function createJsDenseKernels(heap: Heap): DenseKernels {
 export function createJsKernels(heap: Heap): Kernels {
   const base: BaseKernels = {
     ...createJsDenseKernels(heap),
-    ...makeJsBlockKernels(heap),
-    ...makeJsCrossprodKernels(heap),
-    ...makeJsPredictorKernels(heap),
     ...makeJsGlmKernels(heap),
   };
   const withSystem = { ...base, ...makeJsSystemKernels(heap, base) };

@@ -15,9 +15,6 @@ export function makeJsPirlsKernel(heap: Heap, k: BaseKernels & SystemKernels): P
       const sd = joint ? sdJ : g(D.PIRLS_SYS_U);
       const s = (desc: number, i: number) => heap.i32[desc + i];
       const n = s(sdJ, D.SYS_N);
-      const v1 = s(sdJ, D.SYS_V1);
-      const q1 = s(sdJ, D.SYS_NL1) * v1;
-      const qt = s(sdJ, D.SYS_QT);
       const q = g(D.PIRLS_Q);
       const p = g(D.PIRLS_P);
       const family = g(D.PIRLS_FAMILY);
@@ -41,28 +38,14 @@ export function makeJsPirlsKernel(heap: Heap, k: BaseKernels & SystemKernels): P
         g(D.PIRLS_BETA_NEW),
         g(D.PIRLS_B),
       ];
-      const x2 = s(sd, D.SYS_X2);
+      const x = s(sd, D.SYS_XSOL); // u (q), then β (p)
 
       /** fixed := offset + X β. */
       const setFixed = (bet: number) => k.fixedPredictor(n, p, s(sdJ, D.SYS_X), bet, offset, fixed);
       /** η, μ at spherical effects `uv` (fixed as set); returns Σ devResid + |u|². */
       const penalisedDeviance = (uv: number): number => {
         k.systemLambdaU(sdJ, uv, b);
-        k.addRandomEffects(
-          n,
-          v1,
-          s(sdJ, D.SYS_REFS1),
-          s(sdJ, D.SYS_Z1),
-          s(sdJ, D.SYS_NTAIL),
-          s(sdJ, D.SYS_TAIL_ROW),
-          s(sdJ, D.SYS_TAIL_V),
-          s(sdJ, D.SYS_Z_TAIL),
-          s(sdJ, D.SYS_SUMVT),
-          b,
-          b + q1,
-          fixed,
-          eta,
-        );
+        k.systemAddRandomEffects(sdJ, b, fixed, eta);
         const f = heap.f64;
         let uu = 0;
         for (let j = 0; j < q; j++) uu += f[uv + j] * f[uv + j];
@@ -112,10 +95,9 @@ export function makeJsPirlsKernel(heap: Heap, k: BaseKernels & SystemKernels): P
         if (k.systemFactor(sd) !== 0) return D.PIRLS_NOT_PD;
         k.systemSolve(sd, joint ? 0 : 1);
         const f = heap.f64;
-        f.copyWithin(uNew, s(sd, D.SYS_X1), s(sd, D.SYS_X1) + q1);
-        f.copyWithin(uNew + q1, x2, x2 + qt);
+        f.copyWithin(uNew, x, x + q);
         if (joint) {
-          f.copyWithin(betaNew, x2 + qt, x2 + qt + p);
+          f.copyWithin(betaNew, x + q, x + q + p);
           setFixed(betaNew);
         }
         let pdev = penalisedDeviance(uNew);

@@ -25,99 +25,9 @@ export function createWasmDenseKernels(ex: WasmExports): DenseKernels {
 /** An optional f64 offset (-1 = none) as a byte pointer (0 = none; byte 0 is never heap). */
 const optionalPtr = (off: number): number => (off < 0 ? 0 : off * 8);
 
-/** The mixed-model kernels (blocks, cross-products, predictor, GLM) over the WASM exports. */
+/** The mixed-model kernels (system, PIRLS, GLM) over the WASM exports. */
 export function createWasmModelKernels(ex: WasmExports): Omit<Kernels, keyof DenseKernels> {
   return {
-    inflateDiagBlocks: (nl, v, a, l, tm) => ex.inflateDiagBlocks(nl, v, a * 8, l * 8, tm * 8),
-    scaleTailRows: (nl, v1, rowPtr, rowIdx, vals, rowT, rowStart, rowV) =>
-      ex.scaleTailRows(nl, v1, rowPtr * 4, rowIdx * 4, vals * 8, rowT * 4, rowStart * 4, rowV * 4),
-    rightScaleSolve: (nl, v1, rowPtr, vals, tm, l11) =>
-      ex.rightScaleSolve(nl, v1, rowPtr * 4, vals * 8, tm * 8, l11 * 8),
-    scaleInflateTail: (t, m, rowT, rowStart, rowV) =>
-      ex.scaleInflateTail(t, m * 8, rowT * 4, rowStart * 4, rowV * 4),
-    sparseSyrkSub: (nl, v1, rowPtr, rowIdx, vals, c, ldc) =>
-      ex.sparseSyrkSub(nl, v1, rowPtr * 4, rowIdx * 4, vals * 8, c * 8, ldc),
-    sumLogDiagBlocks: (nl, v, l) => ex.sumLogDiagBlocks(nl, v, l * 8),
-    solveFirstBlock: (nl, v1, rowPtr, rowIdx, l11, vals, x2, x1) =>
-      ex.solveFirstBlock(nl, v1, rowPtr * 4, rowIdx * 4, l11 * 8, vals * 8, x2 * 8, x1 * 8),
-    accumulateCrossprod: (
-      n,
-      v1,
-      refs1,
-      z1,
-      nTail,
-      tailRow,
-      tailPos,
-      tailV,
-      zTail,
-      sumVt,
-      p,
-      x,
-      y,
-      w,
-      nl1,
-      rowPtr,
-      t,
-      a11,
-      a21,
-      a22,
-      sI,
-      sF,
-    ) =>
-      ex.accumulateCrossprod(
-        n,
-        v1,
-        refs1 * 4,
-        z1 * 8,
-        nTail,
-        tailRow * 4,
-        tailPos * 4,
-        tailV * 4,
-        zTail * 8,
-        sumVt,
-        p,
-        x * 8,
-        y * 8,
-        w < 0 ? -1 : w * 8,
-        nl1,
-        rowPtr * 4,
-        t,
-        a11 * 8,
-        a21 * 8,
-        a22 * 8,
-        sI * 4,
-        sF * 8,
-      ),
-    addRandomEffects: (
-      n,
-      v1,
-      refs1,
-      z1,
-      nTail,
-      tailRow,
-      tailV,
-      zTail,
-      sumVt,
-      b1,
-      bTail,
-      base,
-      out,
-    ) =>
-      ex.addRandomEffects(
-        n,
-        v1,
-        refs1 * 4,
-        z1 * 8,
-        nTail,
-        tailRow * 4,
-        tailV * 4,
-        zTail * 8,
-        sumVt,
-        b1 * 8,
-        bTail * 8,
-        base * 8,
-        out * 8,
-      ),
     glmWorkingWeightsResid: (family, link, n, y, eta, base, mu, priorWt, w, z, nbTheta) =>
       ex.glmWorkingWeightsResid(
         family,
@@ -145,6 +55,8 @@ export function createWasmModelKernels(ex: WasmExports): Omit<Kernels, keyof Den
     systemSolve: (sd, fixedBeta) => ex.systemSolve(sd * 4, fixedBeta),
     systemLogdetRe: (sd) => ex.systemLogdetRe(sd * 4),
     systemLambdaU: (sd, u, b) => ex.systemLambdaU(sd * 4, u * 8, b * 8),
+    systemAddRandomEffects: (sd, b, base, out) =>
+      ex.systemAddRandomEffects(sd * 4, b * 8, base * 8, out * 8),
     pirlsRun: (pd, joint, fromData) => ex.pirlsRun(pd * 4, joint, fromData),
     groupSums: (n, values, group, nGroups, out, extra) =>
       ex.groupSums(n, values * 8, group * 4, nGroups, out * 8, optionalPtr(extra)),

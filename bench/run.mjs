@@ -12,6 +12,7 @@
  * Writes a markdown table to stdout and bench/results/latest.md, all numbers to latest.json.
  * Progress goes to stderr. GLMM_BENCH_QUICK=1 skips the big cases.
  */
+import { machineInfo } from './machine.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -368,20 +369,12 @@ function markdown(report) {
 }
 
 async function main() {
-  const cpus = os.cpus();
   const git = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
   const report = {
     date: new Date().toISOString(),
     quick: QUICK,
     commit: git.status === 0 ? git.stdout.trim() : null,
-    machine: {
-      cpu: cpus[0]?.model ?? 'unknown CPU',
-      cores: cpus.length,
-      memGiB: (os.totalmem() / 2 ** 30).toFixed(1),
-      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-      node: process.version,
-      loadAvgStart: os.loadavg().map((x) => +x.toFixed(2)),
-    },
+    machine: machineInfo(),
     lme4: { ok: false },
     rows: [],
     notes: [],

@@ -41,7 +41,8 @@ export function validateControl(input: unknown): ControlInput | undefined {
     checkNumber(pirls.maxIter, 'control.pirls.maxIter', { min: 1, integer: true });
     checkNumber(pirls.noise, 'control.pirls.noise', { min: 0 });
   }
-  checkChoice(input.vcov, 'control.vcov', ['auto', 'hessian', 'RX']);
+  // 'auto' (the former default) is still accepted, as an alias of 'hessian'.
+  if (input.vcov !== 'auto') checkChoice(input.vcov, 'control.vcov', ['hessian', 'RX']);
   checkNumber(input.derivativeStep, 'control.derivativeStep', { min: 0, exclusiveMin: true });
   if (checks !== undefined) {
     checkRecord(checks, 'control.checks');

@@ -74,3 +74,18 @@ export function parseLink(value: string): string {
   }
   return v;
 }
+
+/** The `--vcov` rules: the Hessian over (θ, β) (lme4's default) or R_X. */
+export const VCOV_RULES = ['hessian', 'RX'] as const;
+
+/** A `--vcov` value (case-insensitive: `rx` -> `RX`). */
+export function parseVcov(value: string): (typeof VCOV_RULES)[number] {
+  const v = value.trim();
+  const hit = VCOV_RULES.find((r) => r.toLowerCase() === v.toLowerCase());
+  if (!hit) {
+    throw new InvalidArgumentError(
+      `unknown covariance rule '${v}' (one of: ${VCOV_RULES.join(', ')})`,
+    );
+  }
+  return hit;
+}

@@ -7,7 +7,16 @@ import { Command, CommanderError, Option } from 'commander';
 import { parseCsv, type CsvTable } from '../frame/csv';
 import type { DataInput, FrameOptions } from '../frame/types';
 import type { MerFit } from '../results/fit';
-import { collectLevels, FAMILIES, parseCount, parseFamily, parseLink, parseList } from './args';
+import {
+  collectLevels,
+  FAMILIES,
+  parseCount,
+  parseFamily,
+  parseLink,
+  parseList,
+  parseVcov,
+  VCOV_RULES,
+} from './args';
 import { EXAMPLES, examplesDir, type ExampleOptions, type ExampleSpec } from './examples';
 import { createProgress, type ProgressInfo } from './progress';
 
@@ -31,6 +40,8 @@ export interface CliGlmerOptions extends FrameOptions {
   backend?: 'wasm' | 'js';
   onProgress?: (p: ProgressInfo) => void;
   dataName?: string;
+  /** `--vcov`: the fixed-effects covariance rule (`control.vcov`). */
+  control?: { vcov: 'hessian' | 'RX' };
 }
 
 /** The fitting functions (src/index.ts's `lmer` and `glmer`; fakes in tests). */
@@ -68,6 +79,7 @@ interface FitFlags {
   nAGQ?: number;
   weights?: string;
   offset?: string;
+  vcov?: 'hessian' | 'RX';
   progress?: boolean;
 }
 
@@ -113,6 +125,11 @@ export async function run(argv: readonly string[], io: CliIO, fitters: Fitters):
       parseLink,
     )
     .option('--nAGQ <k>', 'adaptive Gauss-Hermite points for GLMMs (1 = Laplace)', parseCount)
+    .option(
+      '--vcov <rule>',
+      `GLMM standard errors: ${VCOV_RULES.join(' or ')} (default hessian, as lme4)`,
+      parseVcov,
+    )
     .option('--weights <col>', 'column of prior weights')
     .option('--offset <col>', 'column of offsets (added to the linear predictor)')
     .option('--no-progress', 'do not report progress of slow fits on stderr')
@@ -206,6 +223,8 @@ interface FitRequest {
   dataName: string;
   options: ExampleOptions;
   backend?: 'wasm' | 'js';
+  /** `--vcov` (GLMMs; an LMM's standard errors always come from R_X). */
+  vcov?: 'hessian' | 'RX';
   progress: boolean;
   label: string;
 }
@@ -215,6 +234,11 @@ async function fitOne(req: FitRequest, io: CliIO, fitters: Fitters): Promise<Mer
   const glmm = isGlmmFamily(o.family, o.link);
   if (!glmm && o.nAGQ !== undefined) {
     throw new UsageError('--nAGQ needs a non-Gaussian --family (a GLMM)');
+  }
+  if (!glmm && req.vcov === 'hessian') {
+    throw new UsageError(
+      "--vcov hessian needs a non-Gaussian --family (a GLMM); a linear mixed model's standard errors come from R_X, as lme4's",
+    );
   }
   if (glmm && o.REML === false) {
     throw new UsageError(
@@ -238,6 +262,7 @@ async function fitOne(req: FitRequest, io: CliIO, fitters: Fitters): Promise<Mer
         ...(o.nAGQ !== undefined ? { nAGQ: o.nAGQ } : {}),
         ...(o.weights !== undefined ? { weights: o.weights } : {}),
         ...(o.offset !== undefined ? { offset: o.offset } : {}),
+        ...(req.vcov !== undefined ? { control: { vcov: req.vcov } } : {}),
       });
     }
     return await fitters.lmer(req.formula, req.data, {
@@ -294,6 +319,7 @@ async function fitCommand(flags: FitFlags, io: CliIO, fitters: Fitters): Promise
       dataName,
       options,
       backend: flags.backend,
+      vcov: flags.vcov,
       progress: flags.progress !== false,
       label: flags.example ?? dataName,
     },

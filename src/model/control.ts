@@ -6,14 +6,29 @@
  */
 import type { MinimizeMethod } from '../optim/minimize';
 
-/** How the covariance of the fixed effects of a GLMM is computed. */
+/**
+ * How the covariance of the fixed effects of a GLMM is computed (LMMs always use R_X, as lme4).
+ * lme4's `vcov.merMod` rule at every number of observations: the Hessian, and R_X with a warning
+ * when the Hessian's covariance is not positive definite.
+ */
 export type VcovRule =
-  /** lme4's rule: the finite-difference Hessian of the deviance over (θ, β) below `checks.nobsMax` observations, R_X above. */
-  | 'auto'
-  /** Always the finite-difference Hessian over (θ, β) (falls back to R_X if it is not positive definite). */
+  /**
+   * Default: the β block of 2 H⁻¹, H the finite-difference Hessian of the deviance over (θ, β)
+   * (lme4's `use.hessian = TRUE`), at any n. Falls back to R_X, with lme4's warning in
+   * `fit.messages`, when H cannot be inverted or that block is not positive definite. nAGQ = 0
+   * has no Hessian over β (β is profiled by PIRLS): R_X, as lme4's.
+   */
   | 'hessian'
-  /** Always (R_Xᵀ R_X)⁻¹ σ² from the penalized least-squares factor at the mode. */
+  /** (R_Xᵀ R_X)⁻¹ σ² from the penalized least-squares factor at the mode, conditional on θ (lme4's `use.hessian = FALSE`). */
   | 'RX';
+
+/** The values `control.vcov` accepts: the rules, and 'auto' (the former default), now the same as 'hessian'. */
+export type VcovInput = VcovRule | 'auto';
+
+/** `control.vcov` as given (validated) -> the rule used; 'auto' is an alias of 'hessian'. */
+export function vcovRule(input: VcovInput): VcovRule {
+  return input === 'auto' ? 'hessian' : input;
+}
 
 export interface OptimizerControl {
   /** 'bobyqa' (default; Nelder–Mead is the fallback when it fails) or 'nelder-mead'. */
@@ -52,8 +67,8 @@ export interface CheckControl {
   /** A θ element bounded below by 0 and below this is "on the boundary" (lme4's isSingular tol). */
   singularTol: number;
   /**
-   * Above this many observations, skip the post-fit derivative checks (and, for `vcov: 'auto'`,
-   * the Hessian): lme4's check.conv.nobsmax.
+   * Above this many observations, skip the post-fit convergence checks (the gradient and Hessian
+   * checks; the Hessian for `vcov: 'hessian'` is computed at any n).
    */
   nobsMax: number;
   /** Scaled-gradient tolerance of the convergence check (lme4's check.conv.grad, 0.002). */
@@ -76,7 +91,7 @@ export interface Control {
 export interface ControlInput {
   optimizer?: Partial<OptimizerControl>;
   pirls?: Partial<PirlsControl>;
-  vcov?: VcovRule;
+  vcov?: VcovInput;
   derivativeStep?: number;
   checks?: Partial<CheckControl>;
 }
@@ -93,7 +108,7 @@ export function defaultControl(): Control {
       start: null,
     },
     pirls: { tol: 1e-11, maxIter: 100, noise: 1e-7 },
-    vcov: 'auto',
+    vcov: 'hessian',
     derivativeStep: 1e-4,
     checks: { singularTol: 1e-4, nobsMax: 1e4, gradTol: 2e-3, hessTol: 1e-6 },
   };
@@ -113,7 +128,7 @@ export function mergeControl(base: Control, input: ControlInput | undefined): Co
           : base.optimizer.start && [...base.optimizer.start],
     },
     pirls: { ...base.pirls, ...input.pirls },
-    vcov: input.vcov ?? base.vcov,
+    vcov: input.vcov === undefined ? base.vcov : vcovRule(input.vcov),
     derivativeStep: input.derivativeStep ?? base.derivativeStep,
     checks: { ...base.checks, ...input.checks },
   };

@@ -14,6 +14,7 @@ import type { ModelFrame } from '../frame/types';
 import { FitError, ModelSpecError } from '../errors';
 import { minimize } from '../optim/minimize';
 import type { OptimResult } from '../optim/types';
+import { choleskyLower } from '../math/cholesky';
 import { agqDeviance } from './agq';
 import {
   betaFromTilde,
@@ -65,6 +66,11 @@ export interface GlmmSettings {
   nAGQ: number;
   control: Control;
   onProgress?: ProgressCallback;
+  /**
+   * Skip the derivatives at the optimum (convergence checks and the Hessian's vcov, which then
+   * is R_X's): for the inner fits of a search that refits many times (negative binomial θ).
+   */
+  skipDerivatives?: boolean;
 }
 
 /** What a GLMM fit estimates, in lme4's units. */
@@ -326,7 +332,7 @@ export function fitGlmm(m: GlmmModel, settings: GlmmSettings): GlmmEstimates {
     betaT = toBeta(opt.x);
   }
   const t1 = performance.now();
-  const finish = finishGlmm(m, nAGQ, control, thetaT, betaT);
+  const finish = finishGlmm(m, nAGQ, control, thetaT, betaT, settings.skipDerivatives ?? false);
   const messages = [...finish.messages];
   let converged = opt.converged && opt1.converged && finish.converged;
   if (!opt1.converged) messages.unshift(`stage 1 optimizer did not converge: ${opt1.message}`);
@@ -356,6 +362,33 @@ export function fitGlmm(m: GlmmModel, settings: GlmmSettings): GlmmEstimates {
   };
 }
 
+/** lme4's warning (vcov.merMod) when the Hessian's covariance cannot be used, on one line. */
+export const HESSIAN_FALLBACK_MESSAGE =
+  'variance-covariance matrix computed from finite-difference Hessian is not positive definite or contains NA values: falling back to var-cov estimated from RX';
+
+/**
+ * The β block of H⁻¹ + H⁻ᵀ for H over (θ, β) (β last), as lme4's vcov.merMod; null, as lme4's
+ * fallback, when H is singular or the block is not positive definite (or not finite).
+ */
+export function hessianCovariance(
+  hessian: readonly number[][],
+  nTheta: number,
+  p: number,
+): number[][] | null {
+  const Hinv = invertSymmetric(hessian);
+  if (!Hinv) return null;
+  const v = Array.from({ length: p }, (_, i) =>
+    Array.from(
+      { length: p },
+      (_, j) => Hinv[nTheta + i][nTheta + j] + Hinv[nTheta + j][nTheta + i],
+    ),
+  );
+  const colMajor = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) colMajor[i + j * p] = v[i][j];
+  if (!colMajor.every(Number.isFinite) || !choleskyLower(colMajor, p)) return null;
+  return v;
+}
+
 /** Derivatives at the optimum, vcov, checks, and every estimate in lme4's units. */
 function finishGlmm(
   m: GlmmModel,
@@ -363,6 +396,7 @@ function finishGlmm(
   control: Control,
   thetaT: number[],
   betaT: Float64Array,
+  skipDerivatives: boolean,
 ): {
   estimates: Omit<GlmmEstimates, 'singular' | 'messages' | 'optimizer' | 'timings'>;
   messages: string[];
@@ -373,9 +407,10 @@ function finishGlmm(
   const nTheta = re.nTheta;
   const objectiveAt = (th: readonly number[], b: ArrayLike<number>): number =>
     nAGQ === 0 ? m.stage1Deviance(th) : m.devianceAtThetaBeta(th, b, nAGQ);
-  const small = n < control.checks.nobsMax;
-  const hessianVcov =
-    nAGQ > 0 && p > 0 && (control.vcov === 'hessian' || (control.vcov === 'auto' && small));
+  // lme4 (glmer calc.derivs = TRUE, vcov.merMod use.hessian = TRUE) computes the Hessian over
+  // (θ, β) at any n; the convergence checks are skipped above checks.nobsMax.
+  const small = n < control.checks.nobsMax && !skipDerivatives;
+  const hessianVcov = nAGQ > 0 && p > 0 && control.vcov === 'hessian' && !skipDerivatives;
   const messages: string[] = [];
   let converged = true;
 
@@ -400,24 +435,11 @@ function finishGlmm(
   let vcovT: number[][] = [];
   let vcovMethod: GlmmEstimates['vcovMethod'] = p === 0 ? 'none' : 'RX';
   if (hessianVcov && derivs) {
-    // lme4: vcov from the finite-difference Hessian of the deviance over (θ, β).
-    const Hinv = invertSymmetric(derivs.hessian);
-    vcovT = Hinv
-      ? Array.from({ length: p }, (_, i) =>
-          Array.from(
-            { length: p },
-            (_, j) => Hinv[nTheta + i][nTheta + j] + Hinv[nTheta + j][nTheta + i],
-          ),
-        )
-      : [];
-    if (!Hinv || vcovT.some((row, i) => !(row[i] > 0))) {
-      vcovT = [];
-      messages.push(
-        'Hessian of the deviance is not positive definite: standard errors from the Laplace information instead',
-      );
-    } else {
-      vcovMethod = 'hessian';
-    }
+    // lme4's vcov.merMod: the β block of H⁻¹ + H⁻ᵀ (H of the deviance, -2 log L), used when
+    // it is positive definite; otherwise R_X with lme4's warning.
+    vcovT = hessianCovariance(derivs.hessian, nTheta, p) ?? [];
+    if (vcovT.length === 0) messages.push(HESSIAN_FALLBACK_MESSAGE);
+    else vcovMethod = 'hessian';
   }
   // Back to the optimum (the derivatives moved the state).
   const deviance = objectiveAt(thetaT, betaT);

@@ -27,15 +27,17 @@ export function fitNegativeBinomial(
   start?: number,
 ): NegbinEstimates {
   const link = m.fam.link.name;
-  const atTheta = (theta: number): GlmmEstimates => {
+  // The search's fits need only the log-likelihood; derivatives and vcov at the final θ alone.
+  const inner = { ...settings, skipDerivatives: true };
+  const atTheta = (theta: number, s: GlmmSettings = inner): GlmmEstimates => {
     m.setFamily(makeFamily('negative.binomial', link, { theta }));
-    return fitGlmm(m, settings);
+    return fitGlmm(m, s);
   };
   let theta0 = start;
   if (theta0 === undefined) {
     // Moment estimate from the Poisson GLMM's fitted means: θ0 = mean(μ)² / (var(y) - mean(μ)).
     m.setFamily(makeFamily('poisson', link));
-    const pois = fitGlmm(m, settings);
+    const pois = fitGlmm(m, inner);
     const y = m.resp.y;
     const mean = pois.mu.reduce((s, v) => s + v, 0) / y.length;
     let vy = 0;
@@ -58,7 +60,7 @@ export function fitNegativeBinomial(
     { lower: [LOG_THETA_LOWER], upper: [LOG_THETA_UPPER], rhobeg: 0.5, rhoend: 1e-6 },
   );
   const nbTheta = Math.exp(opt.x[0]);
-  const fit = atTheta(nbTheta);
+  const fit = atTheta(nbTheta, settings);
   if (!Number.isFinite(fit.logLik)) throw new FitError('negative binomial fit failed');
   return {
     ...fit,

@@ -43,12 +43,14 @@ export interface SystemOffsets {
   w: number;
   /**
    * Scratch of the read-outs, allocated once so that refits never grow the heap: Λu's input and
-   * output (q each), R_X's inverse (p²) and the inverse of the tail's random-effects factor (qt²).
+   * output (q each), R_X's inverse (p²), the inverse of the tail's random-effects factor and its
+   * transpose (qt² each).
    */
   lambdaIn: number;
   lambdaOut: number;
   rx: number;
   linv: number;
+  linvT: number;
 }
 
 export interface MixedSystem {
@@ -99,6 +101,7 @@ export function allocateSystem(
     lambdaOut: h.allocF64(Math.max(1, lay.q)),
     rx: h.allocF64(Math.max(1, lay.p * lay.p)),
     linv: h.allocF64(Math.max(1, lay.qt * lay.qt)),
+    linvT: h.allocF64(Math.max(1, lay.qt * lay.qt)),
   };
   h.i32.set(lay.pairPos, off.pairPos);
   const rowT = Int32Array.from(lay.rowBlock, (k) => (k < 0 ? -1 : tm[k]));

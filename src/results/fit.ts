@@ -175,7 +175,13 @@ export class MerFit implements MerFitData {
   readonly eta?: number[];
   /** Negative binomial θ when the family is negative binomial. */
   readonly nbTheta?: number;
-  /** How `vcov` was computed: the Hessian of the deviance over (θ, β), or R_X. */
+  /**
+   * How `vcov` (and `se`) was computed: 'hessian', the finite-difference Hessian of the deviance
+   * over (θ, β) (GLMMs by default, at any n, as lme4); 'RX', (R_Xᵀ R_X)⁻¹ σ² at the mode (LMMs,
+   * GLMMs with `control.vcov: 'RX'` or nAGQ = 0, and the fallback when the Hessian's covariance is
+   * not positive definite, with lme4's warning in `messages`); 'none' without fixed effects.
+   * Printed by `summary()` and in `toJSON()`.
+   */
   readonly vcovMethod: 'hessian' | 'RX' | 'none';
   #live: LiveFit | null;
 

@@ -34,6 +34,11 @@ export interface SummaryOptions {
   correlation?: boolean;
   /** Print significance stars for GLMM p-values (default true, R's `show.signif.stars`). */
   signifStars?: boolean;
+  /**
+   * Print the line saying where a GLMM's standard errors come from (default true; lme4 prints
+   * none, so `false` gives lme4's text exactly). LMMs never have it (always R_X, as lme4).
+   */
+  vcovNote?: boolean;
 }
 
 /** lme4's message for a fit on the boundary of the parameter space. */
@@ -371,6 +376,23 @@ export function summaryFixedEffects(fit: MerFitData, digits = 4, stars = true): 
   return '\nFixed effects:\n' + printCoefmat(coefTable(fit), statName, digits, stars);
 }
 
+/**
+ * Where a GLMM's standard errors come from (`fit.vcovMethod`, the `control.vcov` rule), as one
+ * line after the coefficient table; empty for LMMs (always R_X, as lme4) and without fixed effects.
+ */
+export function summaryVcovNote(fit: MerFitData): string {
+  if (!isGlmm(fit) || fit.fixefNames.length === 0) return '';
+  if (fit.vcovMethod === 'hessian') {
+    return "Standard errors from the finite-difference Hessian (vcov: 'hessian')\n";
+  }
+  if (fit.vcovMethod !== 'RX') return '';
+  if (fit.nAGQ === 0) return 'Standard errors from R_X (nAGQ = 0 has no Hessian over beta)\n';
+  if (fit.optimizer.control.vcov === 'hessian') {
+    return "Standard errors from R_X: the Hessian's covariance is not positive definite (vcov: 'hessian')\n";
+  }
+  return "Standard errors from R_X, conditional on theta (vcov: 'RX')\n";
+}
+
 /** Correlation matrix of the fixed effects from their covariance matrix. */
 export function fixefCorrelation(vcov: readonly (readonly number[])[]): number[][] {
   const sd = vcov.map((r, i) => Math.sqrt(r[i]));
@@ -427,6 +449,7 @@ export function formatSummary(fit: MerFitData, options: SummaryOptions = {}): st
     summaryRandomEffects(fit, digits) +
     summaryGroups(fit) +
     summaryFixedEffects(fit, digits, options.signifStars ?? true) +
+    (options.vcovNote === false ? '' : summaryVcovNote(fit)) +
     summaryCorrelation(fit, options.correlation) +
     summaryWarnings(fit)
   );

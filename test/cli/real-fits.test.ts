@@ -183,6 +183,63 @@ describe('GLMM flags call glmer', () => {
   });
 });
 
+describe('--vcov on real fits', () => {
+  const big = fixture('vcov/logistic_12k.csv');
+  const bigRef = JSON.parse(readFileSync(fixture('vcov/logistic_12k.json'), 'utf8')) as {
+    se: Record<string, number>;
+    se_RX: Record<string, number>;
+  };
+  const bigArgs = [
+    'fit',
+    '--data',
+    big,
+    '--formula',
+    'y ~ x + z + (x | g)',
+    '--family',
+    'binomial',
+  ];
+
+  it('cbpp: the Hessian by default, R_X with --vcov RX, in --json and in the summary', async () => {
+    const h = await cli(['fit', '--example', 'cbpp', '--json', '--no-progress']);
+    const r = await cli(['fit', '--example', 'cbpp', '--json', '--vcov', 'RX', '--no-progress']);
+    expect(h.code).toBe(0);
+    expect(r.code).toBe(0);
+    const jh = JSON.parse(h.stdout);
+    const jr = JSON.parse(r.stdout);
+    checkJsonKeys(jr);
+    expect(jh.vcovMethod).toBe('hessian');
+    expect(jh.optimizer.control.vcov).toBe('hessian');
+    expect(jr.vcovMethod).toBe('RX');
+    expect(jr.optimizer.control.vcov).toBe('RX');
+    expect(jr.fixef).toEqual(jh.fixef); // only the covariance differs
+    expect(jr.se['(Intercept)']).not.toBeCloseTo(jh.se['(Intercept)'], 4);
+    const text = await cli(['fit', '--example', 'cbpp', '--vcov', 'RX', '--no-progress']);
+    expect(text.stdout).toContain(
+      "\nStandard errors from R_X, conditional on theta (vcov: 'RX')\n",
+    );
+    const dflt = await cli(['fit', '--example', 'cbpp', '--no-progress']);
+    expect(dflt.stdout).toContain(
+      "\nStandard errors from the finite-difference Hessian (vcov: 'hessian')\n",
+    );
+  });
+
+  it('12,000 rows: --json has the Hessian SEs by default and the R_X SEs with --vcov RX', async () => {
+    const h = await cli([...bigArgs, '--json', '--no-progress']);
+    const r = await cli([...bigArgs, '--vcov', 'RX', '--json', '--no-progress']);
+    expect(h.code).toBe(0);
+    expect(r.code).toBe(0);
+    const jh = JSON.parse(h.stdout);
+    const jr = JSON.parse(r.stdout);
+    expect(jh.nobs).toBe(12000);
+    expect(jh.vcovMethod).toBe('hessian');
+    expect(jr.vcovMethod).toBe('RX');
+    for (const k of Object.keys(bigRef.se)) {
+      expect(Math.abs(jh.se[k] / bigRef.se[k] - 1), `hessian se ${k}`).toBeLessThan(0.005);
+      expect(Math.abs(jr.se[k] / bigRef.se_RX[k] - 1), `RX se ${k}`).toBeLessThan(0.005);
+    }
+  });
+});
+
 describe('errors on real fits', () => {
   it('unknown family or link: usage error, exit 2', async () => {
     const r = await cli(['fit', '--example', 'cbpp', '--family', 'binomail']);

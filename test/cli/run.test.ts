@@ -132,6 +132,41 @@ describe('glmm fit', () => {
     expect(h.stdout()).toContain('[glmerMod]');
   });
 
+  it('--vcov passes control.vcov to glmer (case-insensitive)', async () => {
+    for (const [flag, vcov] of [
+      ['RX', 'RX'],
+      ['rx', 'RX'],
+      ['hessian', 'hessian'],
+      ['Hessian', 'hessian'],
+    ]) {
+      const h = harness();
+      expect(await h.run(['fit', '--example', 'cbpp', '--vcov', flag])).toBe(0);
+      expect(h.calls[0].fn).toBe('glmer');
+      expect(h.calls[0].options.control).toEqual({ vcov });
+    }
+    const h = harness();
+    expect(await h.run(['fit', '--example', 'cbpp'])).toBe(0);
+    expect(h.calls[0].options).not.toHaveProperty('control');
+    // an LMM's standard errors come from R_X: --vcov RX is what it does, nothing to pass
+    const l = harness();
+    expect(await l.run(['fit', '--example', 'dyestuff', '--vcov', 'RX'])).toBe(0);
+    expect(l.calls[0].fn).toBe('lmer');
+    expect(l.calls[0].options).not.toHaveProperty('control');
+  });
+
+  it('a bad --vcov, or --vcov hessian for an LMM, is a usage error', async () => {
+    const bad = harness();
+    expect(await bad.run(['fit', '--example', 'cbpp', '--vcov', 'auto'])).toBe(2);
+    expect(bad.stderr()).toContain(
+      "error: option '--vcov <rule>' argument 'auto' is invalid. unknown covariance rule 'auto' (one of: hessian, RX)",
+    );
+    expect(bad.calls).toHaveLength(0);
+    const lmm = harness();
+    expect(await lmm.run(['fit', '--example', 'dyestuff', '--vcov', 'hessian'])).toBe(2);
+    expect(lmm.stderr()).toMatch(/^error: --vcov hessian needs a non-Gaussian --family/);
+    expect(lmm.calls).toHaveLength(0);
+  });
+
   it('gaussian with identity link is an LMM', async () => {
     expect(isGlmmFamily('gaussian', undefined)).toBe(false);
     expect(isGlmmFamily('gaussian', 'identity')).toBe(false);
@@ -156,6 +191,8 @@ describe('errors and exit codes', () => {
       ['fit', '--example', 'dyestuff', '--nAGQ', 'many'],
       ['fit', '--example', 'dyestuff', '--levels', 'nolevels'],
       ['fit', '--example', 'dyestuff', '--nAGQ', '5'],
+      ['fit', '--example', 'cbpp', '--vcov', 'sandwich'],
+      ['fit', '--example', 'dyestuff', '--vcov', 'hessian'],
       ['fit', '--example', 'dyestuff', '--data', 'x.csv'],
     ]) {
       const h = harness();

@@ -17,6 +17,7 @@ export const REQUIRED_JSON_KEYS = [
   'varCorr',
   'converged',
   'singular',
+  'vcovMethod',
   'backend',
   'timings',
 ] as const;

@@ -67,7 +67,8 @@ export function referenceFit(name: string, extra: Partial<MerFitData> = {}): Mer
       control: defaultControl(),
       fval: r.REMLcrit ?? r.deviance,
     },
-    vcovMethod: 'RX',
+    // lme4's vcov: the Hessian for GLMMs with nAGQ > 0, R_X for LMMs and nAGQ = 0
+    vcovMethod: r.nAGQ > 0 ? 'hessian' : 'RX',
     backend: 'wasm',
     timings: { frame: 1, setup: 1, optimize: 1, finish: 1, total: 4 },
     messages: [],

@@ -91,7 +91,8 @@ function fromLme4(r: Lme4Summary): MerFitData {
       control: defaultControl(),
       fval: r.deviance,
     },
-    vcovMethod: 'RX',
+    // lme4's vcov: the Hessian for nAGQ > 0, R_X for LMMs and nAGQ = 0
+    vcovMethod: r.nAGQ !== null && r.nAGQ > 0 ? 'hessian' : 'RX',
     backend: 'wasm',
     timings: { frame: 1, setup: 1, optimize: 1, finish: 1, total: 4 },
     messages: [],
@@ -100,11 +101,24 @@ function fromLme4(r: Lme4Summary): MerFitData {
   };
 }
 
+/** Our one line beyond lme4's text: where a GLMM's standard errors come from. */
+const HESSIAN_NOTE = "Standard errors from the finite-difference Hessian (vcov: 'hessian')\n";
+
 describe('summary text equals lme4 print(summary(m)) given lme4 numbers', () => {
   for (const [name, r] of Object.entries(all)) {
     it(name, () => {
       // capture.output() drops the final newline
-      expect(formatSummary(fromLme4(r))).toBe(r.summary + '\n');
+      const lme4 = r.summary + '\n';
+      const fit = fromLme4(r);
+      expect(formatSummary(fit, { vcovNote: false })).toBe(lme4);
+      if (r.nAGQ === null) {
+        expect(formatSummary(fit)).toBe(lme4); // LMMs: no note
+      } else {
+        // the note follows the coefficient table (and its legend), before the correlations
+        const cor = lme4.indexOf('\nCorrelation of Fixed Effects:');
+        const cut = cor >= 0 ? cor : lme4.search(/\n(optimizer \(|$)/) + 1;
+        expect(formatSummary(fit)).toBe(lme4.slice(0, cut) + HESSIAN_NOTE + lme4.slice(cut));
+      }
     });
   }
 });

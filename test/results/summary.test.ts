@@ -9,9 +9,11 @@ import {
   summaryHeader,
   summaryRandomEffects,
   summaryResiduals,
+  summaryVcovNote,
   summaryWarnings,
   twoSidedNormalP,
 } from '../../src/results/summary';
+import { defaultControl } from '../../src/model/control';
 import { referenceFit } from './fixture-fit';
 import { REQUIRED_JSON_KEYS } from '../helpers/json-keys';
 
@@ -163,6 +165,7 @@ describe('GLMM summary (cbpp, binomial)', () => {
         'period4      -1.5797     0.4220  -3.743 0.000182 ***',
         '---',
         'Signif. codes:  0 \u2018***\u2019 0.001 \u2018**\u2019 0.01 \u2018*\u2019 0.05 \u2018.\u2019 0.1 \u2018 \u2019 1',
+        "Standard errors from the finite-difference Hessian (vcov: 'hessian')",
         '',
         'Correlation of Fixed Effects:',
         '        (Intr) perid2 perid3',
@@ -331,5 +334,47 @@ describe('MerFit', () => {
     expect(json.logLik).toBe('-Inf');
     expect(json.AIC).toBe('Inf');
     expect(json.sigma).toBeTypeOf('number');
+  });
+});
+
+describe('where the standard errors come from (vcovMethod)', () => {
+  const glmm = referenceFit('cbpp_laplace');
+  const withRule = (vcov: 'hessian' | 'RX') => ({
+    ...glmm.optimizer,
+    control: { ...defaultControl(), vcov },
+  });
+  it('one line per rule after the coefficient table of a GLMM', () => {
+    expect(summaryVcovNote(glmm)).toBe(
+      "Standard errors from the finite-difference Hessian (vcov: 'hessian')\n",
+    );
+    expect(summaryVcovNote({ ...glmm, vcovMethod: 'RX', optimizer: withRule('RX') })).toBe(
+      "Standard errors from R_X, conditional on theta (vcov: 'RX')\n",
+    );
+    // the Hessian was asked for but its covariance was not positive definite (lme4's fallback)
+    expect(summaryVcovNote({ ...glmm, vcovMethod: 'RX', optimizer: withRule('hessian') })).toBe(
+      "Standard errors from R_X: the Hessian's covariance is not positive definite (vcov: 'hessian')\n",
+    );
+    expect(summaryVcovNote({ ...glmm, nAGQ: 0, vcovMethod: 'RX' })).toBe(
+      'Standard errors from R_X (nAGQ = 0 has no Hessian over beta)\n',
+    );
+    const text = formatSummary(glmm);
+    expect(text.indexOf("(vcov: 'hessian')")).toBeGreaterThan(text.indexOf('Signif. codes'));
+    expect(text.indexOf("(vcov: 'hessian')")).toBeLessThan(text.indexOf('Correlation of Fixed'));
+  });
+  it('none for LMMs (always R_X, as lme4), without fixed effects, or with vcovNote: false', () => {
+    const lmm = referenceFit('sleepstudy_reml');
+    expect(lmm.vcovMethod).toBe('RX');
+    expect(summaryVcovNote(lmm)).toBe('');
+    expect(formatSummary(lmm)).not.toContain('Standard errors from');
+    expect(summaryVcovNote({ ...glmm, fixefNames: [], vcovMethod: 'none' })).toBe('');
+    expect(formatSummary(glmm, { vcovNote: false })).not.toContain('Standard errors from');
+  });
+  it('MerFit carries vcovMethod into toJSON()', () => {
+    const m = new MerFit({ ...glmm, vcovMethod: 'RX', optimizer: withRule('RX') });
+    expect(m.vcovMethod).toBe('RX');
+    const j = JSON.parse(JSON.stringify(m));
+    expect(j.vcovMethod).toBe('RX');
+    expect(j.optimizer.control.vcov).toBe('RX');
+    expect(m.summary()).toContain("(vcov: 'RX')");
   });
 });

@@ -37,7 +37,86 @@ import { f64At, field, i32At, ld, ldi, st, sti } from './mem';
   return ldi(blocks, k * BLOCK_FIELDS + BLOCK_V);
 }
 
+/**
+ * One random-effects block (every node a sparse panel over its own v rows, X and y; the tail is
+ * X and y alone): the same sums as the general pass, without its per-observation entry lists,
+ * and straight-line for v ≤ 2 (the common GLMM case: runtime-bounded inner loops of one or two
+ * trips cost this kernel several times over in the wasm engine).
+ */
+function crossprodOneBlock(sd: usize, weighted: i32): void {
+  const n = field(sd, SYS_N);
+  const p = field(sd, SYS_P);
+  const v = blockV(i32At(sd, SYS_BLOCKS), 0);
+  const m = v + p + 1;
+  const t = p + 1;
+  const valPtr = i32At(sd, SYS_VAL_PTR);
+  const obsNode = i32At(sd, SYS_OBS_NODE);
+  const obsZ = f64At(sd, SYS_OBS_Z);
+  const x = f64At(sd, SYS_X);
+  const y = f64At(sd, SYS_Y);
+  const w = f64At(sd, SYS_W);
+  const a = f64At(sd, SYS_A_PANELS);
+  const a22 = f64At(sd, SYS_A22);
+  memory.fill(a, 0, (<usize>ldi(valPtr, field(sd, SYS_NSPARSE))) << 3);
+  memory.fill(a22, 0, (<usize>t * <usize>t) << 3);
+  for (let i = 0; i < n; i++) {
+    const wi = weighted != 0 ? ld(w, i) : 1.0;
+    if (wi == 0) continue;
+    const zi = obsZ + ((<usize>(i * v)) << 3);
+    const xi = x + ((<usize>(i * p)) << 3);
+    const yi = ld(y, i);
+    const panel = a + ((<usize>ldi(valPtr, ldi(obsNode, i))) << 3);
+    if (v <= 2) {
+      // scalar or two-column terms: the z part straight-line, one loop over X (fused columns)
+      const z0 = ld(zi, 0);
+      const w0 = wi * z0;
+      const z1 = v == 2 ? ld(zi, 1) : 0.0;
+      const w1 = wi * z1;
+      const col1 = panel + ((<usize>m) << 3);
+      st(panel, 0, ld(panel, 0) + w0 * z0);
+      if (v == 2) {
+        st(panel, 1, ld(panel, 1) + w0 * z1);
+        st(col1, 0, ld(col1, 0) + w1 * z0);
+        st(col1, 1, ld(col1, 1) + w1 * z1);
+      }
+      for (let j = 0; j < p; j++) {
+        const xj = ld(xi, j);
+        st(panel, v + j, ld(panel, v + j) + w0 * xj);
+        if (v == 2) st(col1, v + j, ld(col1, v + j) + w1 * xj);
+      }
+      st(panel, v + p, ld(panel, v + p) + w0 * yi);
+      if (v == 2) st(col1, v + p, ld(col1, v + p) + w1 * yi);
+      if (p == 0) {
+        st(a22, 0, ld(a22, 0) + wi * yi * yi);
+        continue;
+      }
+    } else {
+      for (let c = 0; c < v; c++) {
+        const wz = wi * ld(zi, c);
+        const col = panel + ((<usize>(c * m)) << 3);
+        for (let e = 0; e < v; e++) st(col, e, ld(col, e) + wz * ld(zi, e));
+        for (let j = 0; j < p; j++) st(col, v + j, ld(col, v + j) + wz * ld(xi, j));
+        st(col, v + p, ld(col, v + p) + wz * yi);
+      }
+    }
+    // tail: lower triangle of [x y]ᵀ w [x y], column by column
+    for (let k2 = 0; k2 <= p; k2++) {
+      const wv = wi * (k2 < p ? ld(xi, k2) : yi);
+      const col = a22 + ((<usize>(k2 * t)) << 3);
+      for (let k1 = k2; k1 < p; k1++) st(col, k1, ld(col, k1) + wv * ld(xi, k1));
+      st(col, p, ld(col, p) + wv * yi);
+    }
+  }
+  for (let j = 0; j < t; j++) {
+    for (let i = j + 1; i < t; i++) st(a22, i * t + j, ld(a22, j * t + i));
+  }
+}
+
 export function crossprodFull(sd: usize, weighted: i32): void {
+  if (field(sd, SYS_NBLOCKS) == 1) {
+    crossprodOneBlock(sd, weighted);
+    return;
+  }
   const n = field(sd, SYS_N);
   const p = field(sd, SYS_P);
   const q = field(sd, SYS_Q);

@@ -27,6 +27,7 @@ import {
   type RandomConditioning,
 } from './conditioning';
 import { conditionalVarU } from './condvar';
+import { momentStart } from './start';
 import { defaultControl, type Control } from './control';
 import { checkConvergence } from './convergence';
 import type { MixedEstimates } from './estimates';
@@ -42,6 +43,7 @@ import { EvaluationLog, type ProgressCallback } from './optsummary';
 import {
   createPirlsState,
   initializeFromData,
+  workingResiduals,
   pirls,
   reweight,
   setPirlsControl,
@@ -265,10 +267,13 @@ export function fitGlmm(m: GlmmModel, settings: GlmmSettings): GlmmEstimates {
     rhoend,
     maxEval: control.optimizer.maxEval,
   });
-  const start = control.optimizer.start ? m.tildeFromTheta(control.optimizer.start) : re.start;
-
-  // Stage 1: β inside PIRLS, θ optimized (lme4's nAGQ = 0 fit, the start of every fit).
+  // Stage 1: β inside PIRLS, θ optimized (lme4's nAGQ = 0 fit, the start of every fit),
+  // from the moment start of the GLM's working residuals unless a start is given.
   initializeFromData(st);
+  const working = control.optimizer.start ? null : workingResiduals(st);
+  const start = working
+    ? momentStart(re, working.residual, working.weights)
+    : m.tildeFromTheta(control.optimizer.start!);
   let fresh = true;
   const stage1 = (tt: readonly number[]): number => {
     const d = guarded(

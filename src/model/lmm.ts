@@ -21,6 +21,7 @@ import {
   type RandomConditioning,
 } from './conditioning';
 import { conditionalVarU } from './condvar';
+import { momentStart } from './start';
 import type { Control } from './control';
 import { checkConvergence } from './convergence';
 import type { MixedEstimates } from './estimates';
@@ -236,7 +237,10 @@ export function fitLmm(m: LmmModel, settings: LmmSettings): LmmEstimates {
   const t0 = performance.now();
   const re = m.randomCond.re;
   const log = new EvaluationLog(settings.onProgress);
-  const start = control.optimizer.start ? m.tildeFromTheta(control.optimizer.start) : re.start;
+  const residual = m.backend.heap.f64.subarray(m.sys.off.y, m.sys.off.y + m.n);
+  const start = control.optimizer.start
+    ? m.tildeFromTheta(control.optimizer.start)
+    : momentStart(re, residual, m.weights);
   const objective = (tt: readonly number[]): number => {
     const d = m.devianceAt(tt, REML);
     log.record(m.thetaFromTilde(tt), d);

@@ -13,6 +13,7 @@
 import * as D from '../../assembly/descriptor';
 import { FitError } from '../errors';
 import type { PirlsControl } from './control';
+import { leastSquares } from './conditioning';
 import type { Family } from './family';
 import type { GlmmResponse } from './glmmdata';
 import { updateCrossprod, updateL, type MixedSystem } from './system';
@@ -163,6 +164,38 @@ export function initializeFromData(st: PirlsState): void {
   }
   st.u.fill(0);
   st.beta.fill(0);
+}
+
+/**
+ * The working response and weights of one IRLS step from the current η and μ (the GLM without
+ * random effects, at the family's initial μ after initializeFromData), with the working
+ * response less its weighted least-squares fit on X: what momentStart needs for a GLMM.
+ */
+export function workingResiduals(st: PirlsState): {
+  residual: Float64Array;
+  weights: Float64Array;
+} {
+  const { off, n, p, fam } = st;
+  const sys = st.sys;
+  const k = sys.backend.kernels;
+  k.glmWorkingWeightsResid(
+    fam.code,
+    fam.link.code,
+    n,
+    off.y,
+    off.eta,
+    off.offset,
+    off.mu,
+    off.priorWt,
+    sys.off.w,
+    sys.off.y,
+    nbTheta(fam),
+  );
+  const f = sys.backend.heap.f64;
+  const weights = f.slice(sys.off.w, sys.off.w + n);
+  const z = f.slice(sys.off.y, sys.off.y + n);
+  const xRows = f.subarray(sys.off.xRows, sys.off.xRows + n * p);
+  return { residual: leastSquares(xRows, n, p, z, weights).residual, weights };
 }
 
 export function nbTheta(fam: Family): number {

@@ -56,6 +56,27 @@ const DESIGNS: Design[] = [
     groups: (i) => ({ g: `g${i % 9}` }),
   },
   {
+    label: 'one factor, scalar term, no X (the u-only system of PIRLS)',
+    formula: 'y ~ 0 + (1 | g)',
+    nested: true,
+    n: 50,
+    groups: (i) => ({ g: `g${i % 7}` }),
+  },
+  {
+    label: 'one factor, three-column term, no X',
+    formula: 'y ~ 0 + (1 + x + z | g)',
+    nested: true,
+    n: 70,
+    groups: (i) => ({ g: `g${i % 6}` }),
+  },
+  {
+    label: 'one factor, three-column term',
+    formula: 'y ~ x + (1 + x + z | g)',
+    nested: true,
+    n: 70,
+    groups: (i) => ({ g: `g${i % 6}` }),
+  },
+  {
     label: 'nested two levels',
     formula: 'y ~ x + (1 | s/c)',
     nested: true,

@@ -20,10 +20,22 @@ describe('optimizer record', () => {
     const fit = lmerSync('Reaction ~ Days + (Days | Subject)', loadCsv('sleepstudy.csv'));
     const { history, evaluations, fval } = fit.optimizer;
     expect(history.length).toBe(evaluations);
-    // lme4's start (T̃ = I) on the conditioned columns of Z (Days centred and scaled)
+    // the moment start (src/model/start.ts) on the conditioned columns of Z (Days centred and
+    // scaled): a diagonal T̃ within a factor of 2 of the optimum's diagonal
     const startTilde = fit.model.tildeFromTheta(history[0].x);
-    startTilde.forEach((v, i) => expect(v).toBeCloseTo([1, 0, 1][i], 12));
+    const optTilde = fit.model.tildeFromTheta(fit.theta);
+    expect(startTilde[1]).toBeCloseTo(0, 12);
+    for (const i of [0, 2]) {
+      expect(startTilde[i] / optTilde[i]).toBeGreaterThan(0.5);
+      expect(startTilde[i] / optTilde[i]).toBeLessThan(2);
+    }
     expect(fit.optimizer.start).toEqual(history[0].x);
+    // lme4's start (T̃ = I) on request, to the same optimum
+    const fromOne = lmerSync('Reaction ~ Days + (Days | Subject)', loadCsv('sleepstudy.csv'), {
+      control: { optimizer: { start: fit.model.thetaFromTilde([1, 0, 1]) } },
+    });
+    expect(fromOne.model.tildeFromTheta(fromOne.optimizer.history[0].x)[0]).toBeCloseTo(1, 12);
+    expect(fromOne.logLik).toBeCloseTo(fit.logLik, 6);
     expect(Math.min(...history.map((h) => h.f))).toBeCloseTo(fval, 8);
     expect(history.every((h) => h.x.length === 3 && Number.isFinite(h.f))).toBe(true);
   });

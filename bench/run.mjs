@@ -260,6 +260,7 @@ async function runCase(c, lme4) {
       fitSeconds: j.seconds,
       fitSecondsAll: j.seconds_all,
       logLik: j.logLik,
+      evaluations: j.feval,
       source: `bench-lme4.R (median of ${c.reps.lme4})`,
       warnings: j.warnings,
     });
@@ -347,12 +348,15 @@ function markdown(report) {
     if (r.cli?.js)
       lines.push(
         `- ${r.case}: js whole-process ${fmt(r.cli.js.seconds)} s; ` +
-          `wasm/js evaluations ${r.wasm?.evaluations}/${r.js?.evaluations ?? '–'}; ` +
+          `wasm/js evaluations ${r.wasm?.evaluations}/${r.js?.evaluations ?? '–'}` +
+          (r.lme4?.evaluations !== undefined ? ` (lme4 ${r.lme4.evaluations})` : '') +
+          '; ' +
           `js − wasm logLik ${fmtDiff(r.logLikJsMinusWasm)}`,
       );
     else if (r.wasm)
       lines.push(
         `- ${r.case}: wasm/js evaluations ${r.wasm?.evaluations}/${r.js?.evaluations ?? '–'}` +
+          (r.lme4?.evaluations !== undefined ? ` (lme4 ${r.lme4.evaluations})` : '') +
           (r.logLikJsMinusWasm !== undefined
             ? `; js − wasm logLik ${fmtDiff(r.logLikJsMinusWasm)}`
             : ''),

@@ -154,8 +154,9 @@ export function zapsmall(x: readonly number[], digits = 7): number[] {
 }
 
 /** R's `quantile(x, probs, type = 7)`; missing (NaN) values are dropped. */
-export function quantile7(x: readonly number[], probs: readonly number[]): number[] {
-  const s = x.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+export function quantile7(x: ArrayLike<number>, probs: readonly number[]): number[] {
+  // a typed array sorts numerically and natively (residuals of 10⁵-10⁶ rows)
+  const s = Float64Array.from(x).filter((v) => !Number.isNaN(v)).sort();
   const n = s.length;
   if (n === 0) return probs.map(() => NaN);
   return probs.map((p) => {

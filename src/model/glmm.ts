@@ -268,12 +268,11 @@ export function fitGlmm(m: GlmmModel, settings: GlmmSettings): GlmmEstimates {
     maxEval: control.optimizer.maxEval,
   });
   // Stage 1: β inside PIRLS, θ optimized (lme4's nAGQ = 0 fit, the start of every fit),
-  // from the moment start of the GLM's working residuals unless a start is given.
+  // from the better of lme4's start and the moment start of the GLM's working residuals
+  // (src/model/start.ts) unless a start is given.
   initializeFromData(st);
   const working = control.optimizer.start ? null : workingResiduals(st);
-  const start = working
-    ? momentStart(re, working.residual, working.weights)
-    : m.tildeFromTheta(control.optimizer.start!);
+  const given = control.optimizer.start ? m.tildeFromTheta(control.optimizer.start) : re.start;
   let fresh = true;
   const stage1 = (tt: readonly number[]): number => {
     const d = guarded(
@@ -291,8 +290,14 @@ export function fitGlmm(m: GlmmModel, settings: GlmmSettings): GlmmEstimates {
     return d;
   };
   // The very first PIRLS must succeed from the data: a failure there is the user's problem.
-  m.stage1Deviance(start, true);
+  const givenDeviance = m.stage1Deviance(given, true);
+  log.record(m.thetaFromTilde(given), givenDeviance);
   fresh = false;
+  let start = given;
+  if (working) {
+    const moments = momentStart(re, working.residual, working.weights);
+    if (stage1(moments) < givenDeviance) start = moments;
+  }
   // When stage 2 follows, stage 1 only provides its starting point and need not be precise.
   const rhoend1 = nAGQ === 0 ? control.optimizer.rhoendNAGQ0 : control.optimizer.rhoendStage1;
   const opt1 = minimize(stage1, start, optimizerOptions(re.lower, rhoend1));

@@ -21,7 +21,7 @@ import {
   type RandomConditioning,
 } from './conditioning';
 import { conditionalVarU } from './condvar';
-import { momentStart } from './start';
+import { betterStart, momentStart } from './start';
 import type { Control } from './control';
 import { checkConvergence } from './convergence';
 import type { MixedEstimates } from './estimates';
@@ -237,15 +237,16 @@ export function fitLmm(m: LmmModel, settings: LmmSettings): LmmEstimates {
   const t0 = performance.now();
   const re = m.randomCond.re;
   const log = new EvaluationLog(settings.onProgress);
-  const residual = m.backend.heap.f64.subarray(m.sys.off.y, m.sys.off.y + m.n);
-  const start = control.optimizer.start
-    ? m.tildeFromTheta(control.optimizer.start)
-    : momentStart(re, residual, m.weights);
   const objective = (tt: readonly number[]): number => {
     const d = m.devianceAt(tt, REML);
     log.record(m.thetaFromTilde(tt), d);
     return d;
   };
+  const residual = m.backend.heap.f64.subarray(m.sys.off.y, m.sys.off.y + m.n);
+  const start = control.optimizer.start
+    ? m.tildeFromTheta(control.optimizer.start)
+    : betterStart([momentStart(re, residual, m.weights), re.start], objective);
+  const startEvaluations = log.history.length;
   const opt = minimize(objective, start, {
     method: control.optimizer.method,
     lower: re.lower,
@@ -275,7 +276,7 @@ export function fitLmm(m: LmmModel, settings: LmmSettings): LmmEstimates {
     messages,
     optimizer: {
       method: opt.method,
-      evaluations: opt.evaluations,
+      evaluations: opt.evaluations + startEvaluations,
       converged,
       messages: [opt.message],
       start: m.thetaFromTilde(start),

@@ -11,6 +11,10 @@
  * significant digits so that rounding-level changes of the data (a shifted or rescaled
  * response) give the same start, the same optimizer path and the same optimum to its last
  * digits. A column without information (all zero) keeps lme4's start.
+ *
+ * Moments can mislead (in a crossed design each factor's between-level variance holds some of
+ * the others'), so the fits take the better of this start and lme4's by one evaluation each
+ * (betterStart).
  */
 import type { ReStructure } from './reblocks';
 
@@ -73,4 +77,21 @@ export function momentStart(
 function twoDigits(x: number): number {
   const e = Math.floor(Math.log10(x)) - 1;
   return Math.round(x / 10 ** e) * 10 ** e;
+}
+
+/** The candidate with the lowest objective (the first on ties); evaluates each once. */
+export function betterStart(
+  candidates: readonly (readonly number[])[],
+  objective: (x: readonly number[]) => number,
+): number[] {
+  let best = candidates[0];
+  let bestValue = Infinity;
+  for (const c of candidates) {
+    const v = objective(c);
+    if (v < bestValue) {
+      bestValue = v;
+      best = c;
+    }
+  }
+  return [...best];
 }

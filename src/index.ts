@@ -14,3 +14,55 @@ export { buildModelFrame } from './frame/modelframe';
 export { parseCsv } from './frame/csv';
 export { createBackend, loadBackend, loadBackendSync, type BackendName } from './backend/load';
 export * from './errors';
+export {
+  anova,
+  type AnovaResult,
+  type AnovaModel,
+  type AnovaTest,
+  type AnovaJson,
+} from './inference/lrt';
+export {
+  confint,
+  formatConfint,
+  type ConfintOptions,
+  type ConfintRow,
+  type ConfintMethod,
+} from './inference/confint';
+export { coefTable, type CoefTableRow, type CoefTableOptions } from './inference/coeftable';
+export {
+  waldTest,
+  type FTestResult,
+  type ChisqTestResult,
+  type WaldTestOptions,
+} from './inference/waldtest';
+export {
+  anovaType3,
+  type Anova3Options,
+  type Anova3FRow,
+  type Anova3ChisqRow,
+} from './inference/anova3';
+export { type3Hypotheses, type TermHypothesis } from './inference/type3';
+export { type DdfMethod } from './inference/ddf';
+export { simulateResponses, type SimulateOptions } from './inference/simulate';
+export {
+  bootstrap,
+  bootstrapConfint,
+  defaultStatistic,
+  type BootstrapOptions,
+  type BootstrapResult,
+  type BootStatistic,
+} from './inference/bootstrap';
+export type { BootSummary } from './inference/bootsummary';
+/** Internal: the entry point of a bootstrap worker thread (src/inference/bootstrap-worker.ts). */
+export { runBootstrapWorker as __runBootstrapWorker } from './inference/bootstrap-worker';
+export {
+  EmmGrid,
+  type EmmeansOptions,
+  type EmmRow,
+  type ContrastRow,
+  type ContrastOptions,
+  type ContrastMethod,
+  type PAdjust,
+} from './inference/emmeans';
+export type { AtValue } from './inference/refgrid';
+export type { PredictionWithSe } from './inference/predictse';

@@ -1,4 +1,5 @@
 /** `glmer` (and `glmer.nb`): the user-facing GLMM entry point. */
+import { rememberFitSpec } from '../inference/fitspec';
 import { loadBackend } from '../backend/load';
 import type { Backend } from '../backend/kernels';
 import { buildModelFrame, checkGroupingFactors } from '../frame/modelframe';
@@ -66,6 +67,17 @@ export function glmerWith(
   formula: string,
   data: DataInput,
   options: GlmerOptions = {},
+): GlmmFit {
+  const fit = fitGlmer(backend, formula, data, options);
+  rememberFitSpec(fit, 'glmer', formula, data, options);
+  return fit;
+}
+
+function fitGlmer(
+  backend: Backend,
+  formula: string,
+  data: DataInput,
+  options: GlmerOptions,
 ): GlmmFit {
   validateGlmerOptions(options);
   const t0 = performance.now();

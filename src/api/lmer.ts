@@ -1,4 +1,5 @@
 /** `lmer`: the user-facing LMM entry point — validate options, build the frame and model, fit. */
+import { rememberFitSpec } from '../inference/fitspec';
 import { createBackend, loadBackend, type BackendName } from '../backend/load';
 import type { Backend } from '../backend/kernels';
 import { checkGroupingFactors, buildModelFrame } from '../frame/modelframe';
@@ -145,7 +146,9 @@ export function lmerWith(
   options: LmerOptions = {},
 ): LmmFit {
   validateLmerOptions(options);
-  return fitLinearMixedModel(backend, formula, data, options, []);
+  const fit = fitLinearMixedModel(backend, formula, data, options, []);
+  rememberFitSpec(fit, 'lmer', formula, data, options);
+  return fit;
 }
 
 /** Frame, model and fit of an LMM from validated options (lmer, and glmer's gaussian shortcut). */

@@ -19,6 +19,10 @@ import {
 } from './args';
 import { EXAMPLES, examplesDir, type ExampleOptions, type ExampleSpec } from './examples';
 import { createProgress, type ProgressInfo } from './progress';
+import { addAnovaCommand } from './anova';
+import { emmeansReport, formatEmmeans } from '../inference/emmeans';
+import { ddfReport, formatAnovaReport } from '../inference/ddfreport';
+import { checkDdf } from '../inference/ddf';
 
 /** Options the CLI passes to `lmer`. */
 export interface CliLmerOptions extends FrameOptions {
@@ -65,7 +69,7 @@ export interface CliIO {
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {}
 
-interface FitFlags {
+export interface FitFlags {
   data?: string;
   example?: string;
   formula?: string;
@@ -81,6 +85,10 @@ interface FitFlags {
   offset?: string;
   vcov?: 'hessian' | 'RX';
   progress?: boolean;
+  emmeans?: string;
+  type?: 'link' | 'response';
+  ddf?: string;
+  anova?: boolean;
 }
 
 const VERSION = '0.1.0';
@@ -133,6 +141,24 @@ export async function run(argv: readonly string[], io: CliIO, fitters: Fitters):
     .option('--weights <col>', 'column of prior weights')
     .option('--offset <col>', 'column of offsets (added to the linear predictor)')
     .option('--no-progress', 'do not report progress of slow fits on stderr')
+    .option(
+      '--emmeans <term>',
+      'estimated marginal means of a factor term (e.g. period or A:B) and their pairs',
+    )
+    .addOption(
+      new Option(
+        '--type <scale>',
+        'scale of the --emmeans means (pairs stay on the link scale)',
+      ).choices(['link', 'response']),
+    )
+    .option(
+      '--ddf <method>',
+      'denominator df of the t/F tests of LMMs: Satterthwaite or Kenward-Roger',
+    )
+    .option(
+      '--anova',
+      'type-3 anova of the fixed-effects terms (F tests for LMMs, Wald chi-square for GLMMs)',
+    )
     .action(async (flags: FitFlags) => {
       code = await fitCommand(flags, io, fitters);
     });
@@ -146,6 +172,14 @@ export async function run(argv: readonly string[], io: CliIO, fitters: Fitters):
     .action(async (flags: { backend?: 'wasm' | 'js'; json?: boolean; progress?: boolean }) => {
       code = await examplesCommand(flags, io, fitters);
     });
+
+  addAnovaCommand(
+    program,
+    io,
+    fitters,
+    { fitOne, readTable, usage: (message) => new UsageError(message) },
+    (c) => (code = c),
+  );
 
   program
     .command('list-examples')
@@ -326,11 +360,24 @@ async function fitCommand(flags: FitFlags, io: CliIO, fitters: Fitters): Promise
     io,
     fitters,
   );
+  if (flags.type !== undefined && flags.emmeans === undefined) {
+    throw new UsageError('--type applies to --emmeans TERM');
+  }
+  const emm =
+    flags.emmeans === undefined ? undefined : emmeansReport(fit, flags.emmeans, flags.type);
+  const tests = ddfReport(fit, flags.ddf, flags.anova === true);
   if (flags.json) {
-    io.stdout(JSON.stringify(fitJson(fit, dataName), null, 2) + '\n');
+    const json0 =
+      emm === undefined ? fitJson(fit, dataName) : { ...fitJson(fit, dataName), emmeans: emm };
+    const json = { ...json0, ...tests };
+    io.stdout(JSON.stringify(json, null, 2) + '\n');
   } else {
-    const text = fit.summary({ dataName });
+    const text = fit.summary(
+      flags.ddf === undefined ? { dataName } : { dataName, ddf: checkDdf(flags.ddf) },
+    );
     io.stdout(text);
+    if (flags.anova) io.stdout(formatAnovaReport(fit, flags.ddf));
+    if (emm !== undefined) io.stdout(formatEmmeans(emm));
     // The example's extra table belongs to its own model: skip it when the model was changed.
     if (spec?.extra && flags.formula === undefined && flags.data === undefined) {
       io.stdout((text.endsWith('\n\n') ? '' : '\n') + spec.extra(fit, data));

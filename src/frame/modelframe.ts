@@ -21,6 +21,7 @@ import { interactFactors, makeFactor, subsetFactor, type Factor } from './factor
 import { modelMatrix, rankKeep, type FrameValue } from './modelmatrix';
 import { makeTable, type RawColumn, type Table } from './table';
 import type { FrameSchema } from './schema';
+import { covariateMeans } from './covariates';
 import type { DataInput, FrameOptions, ModelFrame, RandomTermSpec, ResponseSpec } from './types';
 
 /** Options of buildModelFrame. */
@@ -315,6 +316,11 @@ export function buildModelFrame(
       colNames: [...t.colNames],
       source: t.source,
     })),
+    covariateMeans: covariateMeans(
+      table,
+      [...terms.fixed.variables.map((v) => v.node), ...terms.offsets],
+      rows,
+    ),
   };
 
   return {

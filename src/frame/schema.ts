@@ -39,4 +39,9 @@ export interface FrameSchema {
   termLabels: string[];
   /** Random-effects terms in formula order (after expanding `||` and `/`). */
   random: RandomTermSchema[];
+  /**
+   * Mean over the rows used of each numeric data column the fixed-effects and offset() terms
+   * refer to (src/frame/covariates.ts): where a reference grid puts covariates (emmeans).
+   */
+  covariateMeans?: Record<string, number>;
 }

@@ -5,6 +5,7 @@
  * at 0) are left out: a non-zero gradient there is what a constrained optimum looks like, and
  * lme4's "unable to evaluate scaled gradient" on singular fits is a false alarm.
  */
+import { symmetricEigen } from '../math/eigen';
 import { choleskyLower, solveLowerTrans } from '../math/cholesky';
 import type { CheckControl } from './control';
 import type { Derivatives } from './hessian';
@@ -59,7 +60,7 @@ export function checkConvergence(
       );
     }
   }
-  const ev = symmetricEigenvalues(H);
+  const ev = symmetricEigen(H).values;
   const negative = ev.filter((e) => e < -checks.hessTol).length;
   if (negative > 0) {
     converged = false;
@@ -83,37 +84,4 @@ export function checkConvergence(
 /** R's %g with 6 significant digits. */
 function formatG(x: number): string {
   return Number(x.toPrecision(6)).toString();
-}
-
-/** Eigenvalues of a small symmetric matrix (cyclic Jacobi rotations). */
-export function symmetricEigenvalues(M: readonly number[][]): number[] {
-  const n = M.length;
-  const a = M.map((r) => [...r]);
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i][j] ** 2;
-    if (off < 1e-30 * Math.max(1e-300, ...a.map((r, i) => r[i] ** 2))) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        if (a[p][q] === 0) continue;
-        const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k][p];
-          const akq = a[k][q];
-          a[k][p] = c * akp - s * akq;
-          a[k][q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p][k];
-          const aqk = a[q][k];
-          a[p][k] = c * apk - s * aqk;
-          a[q][k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  return a.map((r, i) => r[i]);
 }

@@ -8,6 +8,30 @@ import type { Control, ControlInput } from '../model/control';
 import type { GlmmModel } from '../model/glmm';
 import type { LmmModel } from '../model/lmm';
 import { predictFit, type PredictOptions } from './predict';
+import { emmeansFit, type EmmGrid, type EmmeansOptions } from '../inference/emmeans';
+import type { PredictionWithSe } from '../inference/predictse';
+import { confint, type ConfintOptions, type ConfintRow } from '../inference/confint';
+import { coefTable, type CoefTableOptions, type CoefTableRow } from '../inference/coeftable';
+import {
+  waldTest,
+  type ChisqTestResult,
+  type FTestResult,
+  type WaldTestOptions,
+} from '../inference/waldtest';
+import {
+  anovaType3,
+  type Anova3ChisqRow,
+  type Anova3FRow,
+  type Anova3Options,
+} from '../inference/anova3';
+import { formatSummaryDdf, type DdfSummaryOptions } from '../inference/summaryddf';
+import {
+  bootstrap,
+  type BootStatistic,
+  type BootstrapOptions,
+  type BootstrapResult,
+} from '../inference/bootstrap';
+import { simulateResponses, type SimulateOptions } from '../inference/simulate';
 import { formatOptSummary } from './optsum';
 import { formatSummary, type SummaryOptions } from './summary';
 import type { MerFitData, OptimizerSummary, RanefGroup, Timings, VarCorrRow } from './types';
@@ -233,8 +257,78 @@ export class MerFit implements MerFitData {
    * training rows by default, or for `newdata` (given as the first argument or as
    * `{ newdata }`); `re: 'none'` for the population level; `type: 'link' | 'response'`.
    */
-  predict(newdataOrOptions?: DataInput | PredictOptions, options?: PredictOptions): number[] {
+  predict(newdata: DataInput, options: PredictOptions & { se: true }): PredictionWithSe;
+  predict(options: PredictOptions & { se: true }): PredictionWithSe;
+  predict(newdataOrOptions?: DataInput | PredictOptions, options?: PredictOptions): number[];
+  predict(
+    newdataOrOptions?: DataInput | PredictOptions,
+    options?: PredictOptions,
+  ): number[] | PredictionWithSe {
     return predictFit(this, this.#live?.model ?? null, newdataOrOptions, options);
+  }
+
+  /**
+   * Estimated marginal means of a factor term (`'period'`, `'A:B'`), as emmeans: other factors
+   * averaged with equal weights, covariates at their means (`at` fixes values); `type:
+   * 'response'` back-transforms with delta-method SEs. `.pairs()` / `.contrast()` on the result.
+   */
+  emmeans(spec: string | readonly string[], options?: EmmeansOptions): EmmGrid {
+    return emmeansFit(this, spec, options);
+  }
+
+  /**
+   * Confidence intervals, as lme4's `confint(m, method, level)`: `'profile'` (the default;
+   * profile likelihood for the sds/correlations `.sig01`..., `.sigma` and β, on the ML
+   * deviance), `'Wald'` (β only; NaN rows for the variance parameters, as lme4's NA).
+   */
+  confint(options?: ConfintOptions): ConfintRow[] {
+    return confint(this, options);
+  }
+
+  /**
+   * The coefficient table with denominator df: LMMs t tests with Satterthwaite's df
+   * (`ddf: 'Satterthwaite'`, the default, as lmerTest's summary; 'none': no df or p-values);
+   * GLMMs z tests (df = Infinity), as summary(glmer). Kenward–Roger is not implemented yet.
+   */
+  coefTable(options?: CoefTableOptions): CoefTableRow[] {
+    return coefTable(this, options);
+  }
+
+  /**
+   * Wald test of L β = 0, L a contrast matrix (rows of length p), one row, or a fixed-effects
+   * term's label: LMMs an F test with Satterthwaite's denominator df (lmerTest's contest);
+   * GLMMs a Wald chi-square on rank(L) df.
+   */
+  waldTest(
+    L: number[][] | number[] | string,
+    options?: WaldTestOptions,
+  ): FTestResult | ChisqTestResult {
+    return waldTest(this, L, options);
+  }
+
+  /** Type-3 anova of the fixed-effects terms, as `anova(lmerTest fit, type = 3)` (GLMMs: Wald chi-square). */
+  anova(options?: Anova3Options): (Anova3FRow | Anova3ChisqRow)[] {
+    return anovaType3(this, options);
+  }
+
+  /**
+   * `nsim` responses simulated from the fit (new random effects, as lme4's simulate with
+   * use.u = FALSE), on the scale `refit` takes; reproducible with `seed`.
+   */
+  simulate(nsim: number, options?: SimulateOptions): Float64Array[] {
+    return simulateResponses(this, nsim, options);
+  }
+
+  /**
+   * Parametric bootstrap (lme4's bootMer): the statistic of refits to `nsim` simulated
+   * responses, in `workers` worker threads (Node); the same result for any number of workers.
+   */
+  bootstrap(
+    nsim: number,
+    statistic?: BootStatistic,
+    options?: BootstrapOptions,
+  ): Promise<BootstrapResult> {
+    return bootstrap(this, nsim, statistic, options);
   }
 
   /** The live model behind this fit (frame, blocks, resident system, settings). */
@@ -309,7 +403,9 @@ export class MerFit implements MerFitData {
   }
 
   /** lme4's `print(summary(m))` as a string (ends with a newline). */
-  summary(options?: SummaryOptions): string {
+  summary(options?: DdfSummaryOptions): string {
+    // with `ddf` (LMMs): lmerTest's summary, with df and p-values in the coefficient table
+    if (options?.ddf !== undefined) return formatSummaryDdf(this, options);
     return formatSummary(this, options);
   }
 

@@ -14,6 +14,7 @@ import { fixedPredictor } from '../model/predict';
 import type { LmmModel } from '../model/lmm';
 import { checkBoolean, checkChoice, checkKeys, checkRecord, describe } from '../options';
 import type { MerFit } from './fit';
+import { fixedPartSe, responseSe, type PredictionWithSe } from '../inference/predictse';
 
 export interface PredictOptions {
   /** New data (a column table or an array of rows); omitted: the rows the model was fitted to. */
@@ -26,9 +27,14 @@ export interface PredictOptions {
   allowNewLevels?: boolean;
   /** The offset for the new rows, when the fit's offset option was given as an array. */
   offset?: readonly number[];
+  /**
+   * Also the standard errors of the fixed-effect part, sqrt(diag(X vcov Xᵀ)) (on the link scale;
+   * for type 'response' by the delta method): the result is then `{ fit, se }`.
+   */
+  se?: boolean;
 }
 
-const PREDICT_KEYS = ['newdata', 'type', 're', 'allowNewLevels', 'offset'];
+const PREDICT_KEYS = ['newdata', 'type', 're', 'allowNewLevels', 'offset', 'se'];
 
 type Model = LmmModel | GlmmModel;
 
@@ -70,6 +76,7 @@ function parseArguments(
   checkChoice(options.type, 'type', ['link', 'response']);
   checkChoice(options.re, 're', ['all', 'none']);
   checkBoolean(options.allowNewLevels, 'allowNewLevels');
+  checkBoolean(options.se, 'se');
   if (options.offset !== undefined && !Array.isArray(options.offset)) {
     throw new OptionError('must be an array with one number per row of newdata', 'offset');
   }
@@ -88,14 +95,31 @@ function modelOffset(model: Model): Float64Array | null {
   return model.kind === 'lmm' ? model.offset : model.resp.offset;
 }
 
-/** The predictions `fit.predict(...)` returns. */
+/** The predictions `fit.predict(...)` returns ({ fit, se } with `se: true`). */
 export function predictFit(
   fit: MerFit,
   model: Model | null,
   a?: DataInput | PredictOptions,
   b?: PredictOptions,
-): number[] {
+): number[] | PredictionWithSe {
   const options = parseArguments(a, b);
+  if (options.se === true) {
+    const m = requireModel(model);
+    const values = predictValues(fit, model, { ...options, se: false });
+    const linkValues =
+      (options.type ?? 'link') === 'link'
+        ? values
+        : predictValues(fit, model, { ...options, type: 'link', se: false });
+    const se = fixedPartSe(fit.vcov, m, options.newdata);
+    return {
+      fit: values,
+      se: options.type === 'response' ? responseSe(fit.link, linkValues, se) : se,
+    };
+  }
+  return predictValues(fit, model, options);
+}
+
+function predictValues(fit: MerFit, model: Model | null, options: PredictOptions): number[] {
   const type = options.type ?? 'link';
   const re = options.re ?? 'all';
   const linkinv = makeLink(fit.link as LinkName).linkinv;

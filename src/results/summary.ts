@@ -346,12 +346,7 @@ export function printCoefmat(
     const pv = rows.map((r) => r.p ?? NaN);
     const fp = formatPval(pv, digTst);
     cells.forEach((c, i) => c.push(fp[i]));
-    if (stars && pv.some((v) => v < 0.1)) {
-      const st = formatStrings(pv.map(signifStars));
-      cells.forEach((c, i) => c.push(st[i]));
-      colNames.push('');
-      legend = '---\n' + SIGNIF_LEGEND + '\n';
-    }
+    if (stars) legend = addSignifStars(cells, colNames, pv);
   }
   return (
     printMatrix(
@@ -457,3 +452,15 @@ export function formatSummary(fit: MerFitData, options: SummaryOptions = {}): st
 
 /** Re-exported for callers that format single numbers like the summary does. */
 export { encodeReal, formatRealInfo };
+
+/**
+ * R's significance stars: appends the star column to `cells` and an empty header to `colNames`
+ * when some p-value is below 0.1, returning the legend (else '' and nothing appended).
+ */
+export function addSignifStars(cells: string[][], colNames: string[], pv: number[]): string {
+  if (!pv.some((v) => v < 0.1)) return '';
+  const st = formatStrings(pv.map(signifStars));
+  cells.forEach((c, i) => c.push(st[i]));
+  colNames.push('');
+  return '---\n' + SIGNIF_LEGEND + '\n';
+}

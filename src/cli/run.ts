@@ -3,10 +3,11 @@
  * it without spawning a process. Exit codes: 0 success, 1 failure (bad data, fit error), 2 usage.
  */
 import { basename, extname, join } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseCsv, type CsvTable } from '../frame/csv';
 import type { DataInput, FrameOptions } from '../frame/types';
-import type { MerFit } from '../results/fit';
+import { jsonSafe, type MerFit } from '../results/fit';
+import { formatConfint, type ConfintMethod } from '../inference/confint';
 import {
   collectLevels,
   FAMILIES,
@@ -89,6 +90,33 @@ export interface FitFlags {
   type?: 'link' | 'response';
   ddf?: string;
   anova?: boolean;
+  confint?: ConfintMethod;
+  level?: number;
+  nsim?: number;
+  seed?: number;
+}
+
+const CONFINT_METHODS: readonly ConfintMethod[] = ['Wald', 'profile', 'boot'];
+
+/** A `--confint` method, case-insensitive (`wald` -> `Wald`). */
+function parseConfintMethod(value: string): ConfintMethod {
+  const v = value.trim();
+  const hit = CONFINT_METHODS.find((m) => m.toLowerCase() === v.toLowerCase());
+  if (!hit) {
+    throw new InvalidArgumentError(
+      `unknown interval method '${v}' (one of: ${CONFINT_METHODS.join(', ')})`,
+    );
+  }
+  return hit;
+}
+
+/** A confidence level strictly between 0 and 1 (`--level 0.9`). */
+function parseLevel(value: string): number {
+  const v = Number(value.trim());
+  if (value.trim() === '' || !(v > 0 && v < 1)) {
+    throw new InvalidArgumentError('expected a number between 0 and 1, e.g. 0.95');
+  }
+  return v;
 }
 
 const VERSION = '0.1.0';
@@ -159,6 +187,14 @@ export async function run(argv: readonly string[], io: CliIO, fitters: Fitters):
       '--anova',
       'type-3 anova of the fixed-effects terms (F tests for LMMs, Wald chi-square for GLMMs)',
     )
+    .option(
+      '--confint <method>',
+      'confidence intervals as lme4 confint(): Wald, profile or boot',
+      parseConfintMethod,
+    )
+    .option('--level <p>', 'confidence level of --confint (default 0.95)', parseLevel)
+    .option('--nsim <n>', 'bootstrap simulations of --confint boot (default 500)', parseCount)
+    .option('--seed <n>', 'seed of --confint boot (default 1)', parseCount)
     .action(async (flags: FitFlags) => {
       code = await fitCommand(flags, io, fitters);
     });
@@ -366,10 +402,35 @@ async function fitCommand(flags: FitFlags, io: CliIO, fitters: Fitters): Promise
   const emm =
     flags.emmeans === undefined ? undefined : emmeansReport(fit, flags.emmeans, flags.type);
   const tests = ddfReport(fit, flags.ddf, flags.anova === true);
+  if (flags.confint === undefined && flags.level !== undefined) {
+    throw new UsageError('--level applies to --confint METHOD');
+  }
+  if (flags.confint !== 'boot' && (flags.nsim !== undefined || flags.seed !== undefined)) {
+    throw new UsageError('--nsim and --seed apply to --confint boot');
+  }
+  if (flags.nsim === 0) throw new UsageError('--nsim must be at least 1');
+  const level = flags.level ?? 0.95;
+  const ci =
+    flags.confint === undefined
+      ? undefined
+      : fit.confint({
+          method: flags.confint,
+          level,
+          ...(flags.nsim !== undefined && { nsim: flags.nsim }),
+          ...(flags.seed !== undefined && { seed: flags.seed }),
+        });
   if (flags.json) {
     const json0 =
       emm === undefined ? fitJson(fit, dataName) : { ...fitJson(fit, dataName), emmeans: emm };
-    const json = { ...json0, ...tests };
+    const json = {
+      ...json0,
+      ...tests,
+      ...(ci !== undefined && {
+        confint: jsonSafe(
+          ci.map((r) => ({ parameter: r.parameter, lower: r.lower, upper: r.upper })),
+        ),
+      }),
+    };
     io.stdout(JSON.stringify(json, null, 2) + '\n');
   } else {
     const text = fit.summary(
@@ -378,6 +439,11 @@ async function fitCommand(flags: FitFlags, io: CliIO, fitters: Fitters): Promise
     io.stdout(text);
     if (flags.anova) io.stdout(formatAnovaReport(fit, flags.ddf));
     if (emm !== undefined) io.stdout(formatEmmeans(emm));
+    if (ci !== undefined) {
+      const what = { Wald: 'Wald', profile: 'profile', boot: 'parametric bootstrap (percentile)' };
+      io.stdout(`\nConfidence intervals (${what[flags.confint as ConfintMethod]}):\n`);
+      io.stdout(formatConfint(ci, level));
+    }
     // The example's extra table belongs to its own model: skip it when the model was changed.
     if (spec?.extra && flags.formula === undefined && flags.data === undefined) {
       io.stdout((text.endsWith('\n\n') ? '' : '\n') + spec.extra(fit, data));

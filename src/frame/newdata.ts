@@ -38,7 +38,7 @@ export interface NewdataMatrices {
   X: Float64Array;
   /** Sum of the formula's `offset()` terms, or null. */
   offset: Float64Array | null;
-  /** Random-effects terms in formula order (empty when not requested). */
+  /** Random-effects terms in formula order (empty when not requested; only those asked for). */
   random: NewRandomTerm[];
 }
 
@@ -68,7 +68,8 @@ function missingError(name: string, row: number): DataError {
 export function newdataMatrices(
   schema: FrameSchema,
   data: DataInput,
-  withRandom: boolean,
+  /** true: every random-effects term; an array: only the terms of these grouping factors. */
+  withRandom: boolean | readonly string[],
 ): NewdataMatrices {
   const terms = expandTerms(parseFormula(schema.formula));
   const table = makeTable(data);
@@ -98,11 +99,12 @@ export function newdataMatrices(
   }
 
   const random: NewRandomTerm[] = [];
-  if (withRandom) {
+  if (withRandom !== false) {
     // Grouping factors take the new data's own labels, matched to the training levels below.
     const groupCtx = makeEvalContext(table, schema.options);
     terms.random.forEach((def, t) => {
       const trained = schema.random[t];
+      if (Array.isArray(withRandom) && !withRandom.includes(trained.group)) return;
       const zm = modelMatrix(def.lhs, termValues(def.lhs, ctx, n), n);
       const v = zm.columns.length;
       const z = new Float64Array(n * v);

@@ -4,7 +4,8 @@
  * `summary(glmer(...))`. `ddf: 'none'` gives the t values without df or p-values (lme4).
  */
 import type { MerFit } from '../results/fit';
-import { checkDdf, kenwardRogerUnavailable, testContext, type DdfMethod } from './ddf';
+import { checkDdf, testContext, type DdfMethod } from './ddf';
+import { kenwardRoger, krTest } from './kenwardroger';
 import { pTwoSidedT } from '../math/pvalues';
 import { satterthwaite1D } from './satterthwaite';
 
@@ -48,7 +49,17 @@ export function coefTable(fit: MerFit, options: CoefTableOptions = {}): CoefTabl
       return { term, estimate: ctx.beta[j], se, df: NaN, statistic: ctx.beta[j] / se, p: NaN };
     });
   }
-  if (ddf === 'Kenward-Roger') kenwardRogerUnavailable();
+  if (ddf === 'Kenward-Roger') {
+    // lmerTest's contest1D with get_KR1D: SE from pbkrtest::vcovAdj, df from Lb_ddf
+    const kr = kenwardRoger(fit);
+    return kr.names.map((term, j) => {
+      const l = Array.from({ length: p }, (_, i) => (i === j ? 1 : 0));
+      const se = Math.sqrt(kr.vcovAdj[j][j]);
+      const df = krTest([l], kr).denDF;
+      const statistic = kr.beta[j] / se;
+      return { term, estimate: kr.beta[j], se, df, statistic, p: pTwoSidedT(statistic, df) };
+    });
+  }
   const d = ctx.derivatives();
   return ctx.names.map((term, j) => {
     const l = Array.from({ length: p }, (_, i) => (i === j ? 1 : 0));

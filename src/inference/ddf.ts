@@ -4,6 +4,7 @@ import type { ModelFrame } from '../frame/types';
 import type { MerFit } from '../results/fit';
 import type { LmmModel } from '../model/lmm';
 import { varparDerivatives, type VarparDerivatives } from './varpar';
+import { kenwardRoger, type KenwardRoger } from './kenwardroger';
 
 export type DdfMethod = 'Satterthwaite' | 'Kenward-Roger' | 'none';
 
@@ -30,6 +31,8 @@ export interface TestContext {
   frame: ModelFrame;
   /** Satterthwaite's ingredients (LMMs; computed once per fit). */
   derivatives(): VarparDerivatives;
+  /** Kenward–Roger's adjusted covariance and ingredients (LMMs; computed once per fit). */
+  kenwardRoger(): KenwardRoger;
 }
 
 export function testContext(fit: MerFit): TestContext {
@@ -51,13 +54,6 @@ export function testContext(fit: MerFit): TestContext {
         sigma: fit.sigma,
       });
     },
+    kenwardRoger: () => kenwardRoger(fit),
   };
-}
-
-/** Kenward–Roger is not implemented yet: a clear error naming the option. */
-export function kenwardRogerUnavailable(): never {
-  throw new OptionError(
-    "'Kenward-Roger' is not implemented yet (its adjusted covariance needs traces through the random-effects system); use 'Satterthwaite'",
-    'ddf',
-  );
 }

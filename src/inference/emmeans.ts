@@ -6,19 +6,25 @@
  * back-transformed link-scale interval (as emmeans' `type = "response"`). Pairs and other
  * contrasts are on the link scale, with Tukey-adjusted p-values by default for pairs.
  *
- * Degrees of freedom: 'asymptotic' (z intervals and tests, emmeans' `lmer.df = "asymptotic"`)
- * is the only method implemented; emmeans' default for LMMs is Kenward–Roger, whose df and
- * adjusted vcov are not reproduced here.
+ * Degrees of freedom: 'asymptotic' (z intervals and tests, emmeans' `lmer.df = "asymptotic"`;
+ * the default) and, for LMMs, 'satterthwaite' (emmeans' `lmer.df = "satterthwaite"`: each mean's
+ * and each contrast's df from lmerTest's Satterthwaite formula for lᵀβ (satterthwaite1D), t
+ * intervals and t tests, Tukey's adjustment through ptukey with that df). emmeans' default for
+ * LMMs is Kenward–Roger, whose adjusted vcov is not reproduced here.
  */
 import { OptionError } from '../errors';
 import { makeLink } from '../model/links';
 import { pnorm, qnorm } from '../math/distributions';
+import { pTwoSidedT, qt } from '../math/pvalues';
 import { ptukey } from '../math/ptukey';
 import { checkChoice, checkKeys, checkNumber, checkRecord } from '../options';
 import type { MerFit } from '../results/fit';
 import { referenceGrid, type AtValue, type GridPredictor } from './refgrid';
+import { testContext } from './ddf';
+import { satterthwaite1D } from './satterthwaite';
+import type { VarparDerivatives } from './varpar';
 
-export type EmmDfMethod = 'asymptotic';
+export type EmmDfMethod = 'asymptotic' | 'satterthwaite';
 export type PAdjust = 'tukey' | 'none' | 'bonferroni' | 'holm' | 'sidak' | 'fdr';
 
 export interface EmmeansOptions {
@@ -28,7 +34,10 @@ export interface EmmeansOptions {
   at?: Record<string, AtValue>;
   /** Confidence level of the intervals (default 0.95). */
   level?: number;
-  /** Degrees of freedom: only 'asymptotic' (z) is implemented. */
+  /**
+   * Degrees of freedom: 'asymptotic' (z; default) or 'satterthwaite' (LMMs: t with lmerTest's
+   * Satterthwaite df per mean and per contrast, as emmeans' `lmer.df = "satterthwaite"`).
+   */
   df?: EmmDfMethod;
 }
 
@@ -89,9 +98,17 @@ export class EmmGrid {
   readonly linkSe: number[];
   readonly #vcov: number[][];
   readonly #labels: string[];
+  /** Satterthwaite's ingredients (df 'satterthwaite' only). */
+  readonly #derivatives: VarparDerivatives | null;
+  readonly #beta: number[];
 
   constructor(
-    init: Omit<EmmGrid, 'pairs' | 'contrast' | 'toJSON'> & { vcov: number[][]; labels: string[] },
+    init: Omit<EmmGrid, 'pairs' | 'contrast' | 'toJSON'> & {
+      vcov: number[][];
+      labels: string[];
+      derivatives?: VarparDerivatives | null;
+      beta?: number[];
+    },
   ) {
     this.term = init.term;
     this.factors = init.factors;
@@ -104,6 +121,8 @@ export class EmmGrid {
     this.linkSe = init.linkSe;
     this.#vcov = init.vcov;
     this.#labels = init.labels;
+    this.#derivatives = init.derivatives ?? null;
+    this.#beta = init.beta ?? [];
   }
 
   /** All pairwise differences on the link scale (emmeans' pairs()), Tukey-adjusted by default. */
@@ -187,14 +206,18 @@ export class EmmGrid {
         for (let j = 0; j < p; j++) kk[j] += c[i] * this.linfct[i][j];
       }
       const se = Math.sqrt(quadForm(kk, this.#vcov));
+      const df =
+        this.#derivatives === null
+          ? Infinity
+          : satterthwaite1D(kk, this.#beta, this.#derivatives).df;
       const statistic = est / se;
       return {
         contrast: name,
         estimate: est,
         se,
-        df: Infinity,
+        df,
         statistic,
-        p: 2 * pnorm(-Math.abs(statistic)),
+        p: Number.isFinite(df) ? pTwoSidedT(statistic, df) : 2 * pnorm(-Math.abs(statistic)),
       };
     });
     const adjusted = adjustP(
@@ -202,6 +225,7 @@ export class EmmGrid {
       rows.map((r) => r.statistic),
       adjust,
       k,
+      rows.map((r) => r.df),
     );
     return rows.map((r, i) => ({ ...r, p: adjusted[i] }));
   }
@@ -222,13 +246,19 @@ function quadForm(k: readonly number[], v: readonly (readonly number[])[]): numb
 }
 
 /** emmeans' p-value adjustments of a family of m tests (tukey: over `nmeans` means). */
-function adjustP(p: number[], z: number[], adjust: PAdjust, nmeans: number): number[] {
+function adjustP(
+  p: number[],
+  z: number[],
+  adjust: PAdjust,
+  nmeans: number,
+  df: readonly number[],
+): number[] {
   const m = p.length;
   switch (adjust) {
     case 'none':
       return p;
     case 'tukey':
-      return z.map((t) => ptukey(Math.abs(t) * Math.SQRT2, nmeans, Infinity, 1, false));
+      return z.map((t, i) => ptukey(Math.abs(t) * Math.SQRT2, nmeans, df[i], 1, false));
     case 'bonferroni':
       return p.map((x) => Math.min(1, m * x));
     case 'sidak':
@@ -280,7 +310,10 @@ function parseOptions(options: EmmeansOptions): Required<Omit<EmmeansOptions, 'a
   checkRecord(options as unknown, 'emmeans options');
   checkKeys(options as Record<string, unknown>, OPTION_KEYS, 'emmeans');
   checkChoice(options.type, 'type', ['link', 'response']);
-  checkChoice(options.df, 'df', ['asymptotic']);
+  checkChoice(typeof options.df === 'string' ? options.df.toLowerCase() : options.df, 'df', [
+    'asymptotic',
+    'satterthwaite',
+  ]);
   checkNumber(options.level, 'level', { min: 0, max: 1, exclusiveMin: true });
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new OptionError('must be between 0 and 1', 'level');
@@ -289,7 +322,7 @@ function parseOptions(options: EmmeansOptions): Required<Omit<EmmeansOptions, 'a
     type: options.type ?? 'link',
     at: options.at ?? {},
     level,
-    df: options.df ?? 'asymptotic',
+    df: (options.df?.toLowerCase() as EmmDfMethod | undefined) ?? 'asymptotic',
   };
 }
 
@@ -343,6 +376,16 @@ export function emmeansFit(
   }
   const link = makeLink(fit.link);
   const z = qnorm(1 - (1 - opts.level) / 2);
+  let derivatives: VarparDerivatives | null = null;
+  if (opts.df === 'satterthwaite') {
+    if (fit.model.kind !== 'lmm') {
+      throw new OptionError(
+        "'satterthwaite' applies to linear mixed models; GLMM means use 'asymptotic' (z) df",
+        'df',
+      );
+    }
+    derivatives = testContext(fit).derivatives();
+  }
   const linfct: number[][] = [];
   const linkEstimate: number[] = [];
   const linkSe: number[] = [];
@@ -353,6 +396,8 @@ export function emmeansFit(
     let eta = offsetSums[c] / counts[c];
     for (let j = 0; j < p; j++) eta += k[j] * beta[j];
     const se = Math.sqrt(quadForm(k, fit.vcov));
+    const df = derivatives === null ? Infinity : satterthwaite1D(k, beta, derivatives).df;
+    const crit = Number.isFinite(df) ? qt(1 - (1 - opts.level) / 2, df) : z;
     linfct.push(k);
     linkEstimate.push(eta);
     linkSe.push(se);
@@ -368,8 +413,8 @@ export function emmeansFit(
       cparts.push(contrastLabel(q, q.labels[i]));
     });
     labels.push(cparts.join(' '));
-    let lo = eta - z * se;
-    let hi = eta + z * se;
+    let lo = eta - crit * se;
+    let hi = eta + crit * se;
     let estimate = eta;
     let seOut = se;
     if (opts.type === 'response' && fit.link !== 'identity') {
@@ -385,7 +430,7 @@ export function emmeansFit(
       level: parts.join(' '),
       estimate,
       se: seOut,
-      df: Infinity,
+      df,
       lower: lo,
       upper: hi,
     });
@@ -402,6 +447,8 @@ export function emmeansFit(
     linkSe,
     vcov: fit.vcov,
     labels,
+    derivatives,
+    beta,
   });
 }
 
@@ -416,6 +463,7 @@ export function emmeansReport(
   fit: MerFit,
   term: string,
   type: 'link' | 'response' = 'link',
+  df: EmmDfMethod = 'asymptotic',
 ): {
   term: string;
   type: 'link' | 'response';
@@ -431,7 +479,7 @@ export function emmeansReport(
   }[];
   adjust: PAdjust;
 } {
-  const g = fit.emmeans(term, { type });
+  const g = fit.emmeans(term, { type, df });
   return {
     term: g.term,
     type: g.type,
@@ -461,7 +509,7 @@ export function formatEmmeans(report: ReturnType<typeof emmeansReport>): string 
   const scale =
     report.type === 'response' ? 'response scale (back-transformed intervals)' : 'link scale';
   return (
-    `\nEstimated marginal means of ${report.term} (${scale}; asymptotic df):\n` +
+    `\nEstimated marginal means of ${report.term} (${scale}; ${report.df} df):\n` +
     table(
       [report.term, 'estimate', 'SE', 'lower.CL', 'upper.CL'],
       report.rows.map((r) => [r.level, f(r.estimate), f(r.se), f(r.lower), f(r.upper)]),
@@ -470,11 +518,19 @@ export function formatEmmeans(report: ReturnType<typeof emmeansReport>): string 
       ? ''
       : `\nPairwise differences (link scale; Tukey-adjusted p):\n` +
         table(
-          ['contrast', 'estimate', 'SE', 'z.ratio', 'p.value'],
+          [
+            'contrast',
+            'estimate',
+            'SE',
+            'df',
+            report.df === 'asymptotic' ? 'z.ratio' : 't.ratio',
+            'p.value',
+          ],
           report.pairs.map((r) => [
             r.contrast,
             f(r.estimate),
             f(r.se),
+            typeof r.df === 'number' ? r.df.toFixed(2) : r.df,
             r.statistic.toFixed(3),
             f(r.p),
           ]),

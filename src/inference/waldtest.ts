@@ -6,13 +6,8 @@
  */
 import { OptionError } from '../errors';
 import type { MerFit } from '../results/fit';
-import {
-  checkDdf,
-  kenwardRogerUnavailable,
-  testContext,
-  type DdfMethod,
-  type TestContext,
-} from './ddf';
+import { checkDdf, testContext, type DdfMethod, type TestContext } from './ddf';
+import { krTest } from './kenwardroger';
 import { pchisqUpper, pUpperF } from '../math/pvalues';
 import type { Matrix } from './linalg';
 import { rotatedContrasts, satterthwaiteMD } from './satterthwaite';
@@ -76,7 +71,16 @@ export function waldTestMatrix(
     });
     return { numDF: rows.length, chisq, p: pchisqUpper(chisq, rows.length) };
   }
-  if (ddf === 'Kenward-Roger') kenwardRogerUnavailable();
+  if (ddf === 'Kenward-Roger') {
+    // lmerTest's contestMD → pbkrtest::KRmodcomp: F = F.scaling · (Lβ)ᵀ(L Φ_A Lᵀ)⁻¹(Lβ)/q on
+    // a basis of L's row space (pbkrtest's force_full_rank)
+    const kr = ctx.kenwardRoger();
+    const { rows } = rotatedContrasts(L, kr.vcov);
+    if (rows.length === 0) return { numDF: 0, denDF: NaN, F: NaN, p: NaN };
+    const t = krTest(rows, kr);
+    const F = t.Fscaling * t.FU;
+    return { numDF: t.numDF, denDF: t.denDF, F, p: pUpperF(F, t.numDF, t.denDF) };
+  }
   if (ddf === 'none') {
     const { rows, values } = rotatedContrasts(L, ctx.vcov);
     let F = 0;

@@ -67,7 +67,8 @@ export type VarCorrJson = VarCorrRow;
 export type JsonNumber = number | 'Inf' | '-Inf' | 'NaN';
 
 /** Numbers of a JSON value with the non-finite ones as strings (see JsonNumber). */
-function jsonSafe<T>(value: T): T {
+/** Non-finite numbers as the strings 'Inf', '-Inf', 'NaN' (JSON has no infinities), recursively. */
+export function jsonSafe<T>(value: T): T {
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return value;
     return (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Inf' : '-Inf') as T;
@@ -288,7 +289,8 @@ export class MerFit implements MerFitData {
   /**
    * The coefficient table with denominator df: LMMs t tests with Satterthwaite's df
    * (`ddf: 'Satterthwaite'`, the default, as lmerTest's summary; 'none': no df or p-values);
-   * GLMMs z tests (df = Infinity), as summary(glmer). Kenward–Roger is not implemented yet.
+   * GLMMs z tests (df = Infinity), as summary(glmer). 'Kenward-Roger': pbkrtest's adjusted
+   * covariance and df (src/inference/kenwardroger.ts; ML fits are refitted by REML, as pbkrtest).
    */
   coefTable(options?: CoefTableOptions): CoefTableRow[] {
     return coefTable(this, options);

@@ -21,8 +21,13 @@ export interface PredictOptions {
   newdata?: DataInput;
   /** 'link' (default, as lme4): the linear predictor; 'response': the mean, through the inverse link. */
   type?: 'link' | 'response';
-  /** 'all' (default): with the conditional modes; 'none': population level (lme4's re.form = NA). */
-  re?: 'all' | 'none';
+  /**
+   * 'all' (default): with the conditional modes; 'none': population level (lme4's re.form = NA);
+   * an array of grouping-factor names (`['Subject']`, `['cask:batch']`): only the random
+   * effects of those factors, as lme4's re.form with a subset of the random terms
+   * (`re.form = ~(1 | Subject)`); `[]` is the population level (re.form = ~0).
+   */
+  re?: 'all' | 'none' | readonly string[];
   /** Predict new grouping levels at the population level instead of throwing. */
   allowNewLevels?: boolean;
   /** The offset for the new rows, when the fit's offset option was given as an array. */
@@ -74,7 +79,10 @@ function parseArguments(
   }
   checkKeys(options, PREDICT_KEYS, 'predict');
   checkChoice(options.type, 'type', ['link', 'response']);
-  checkChoice(options.re, 're', ['all', 'none']);
+  if (!Array.isArray(options.re)) checkChoice(options.re, 're', ['all', 'none']);
+  else if (options.re.some((g) => typeof g !== 'string')) {
+    throw new OptionError("must be 'all', 'none' or an array of grouping-factor names", 're');
+  }
   checkBoolean(options.allowNewLevels, 'allowNewLevels');
   checkBoolean(options.se, 'se');
   if (options.offset !== undefined && !Array.isArray(options.offset)) {
@@ -119,9 +127,33 @@ export function predictFit(
   return predictValues(fit, model, options);
 }
 
+/** The grouping factors of the model's random terms (lme4's names), in formula order. */
+function groupNames(m: Model): string[] {
+  return [...new Set(m.frame.randomTerms.map((t) => t.group))];
+}
+
+/** `re` as 'all' / 'none' / the selected grouping factors (checked against the model's). */
+function resolveRe(
+  re: PredictOptions['re'],
+  model: Model | null,
+): 'all' | 'none' | readonly string[] {
+  if (!Array.isArray(re)) return (re as 'all' | 'none' | undefined) ?? 'all';
+  const m = requireModel(model);
+  const known = groupNames(m);
+  const unknown = [...new Set(re)].filter((g) => !known.includes(g));
+  if (unknown.length > 0) {
+    throw new OptionError(
+      `names no grouping factor of the model: ${unknown.map((g) => `'${g}'`).join(', ')} (they are: ${known.map((g) => `'${g}'`).join(', ')})`,
+      're',
+    );
+  }
+  if (re.length === 0) return 'none';
+  return known.every((g) => re.includes(g)) ? 'all' : re;
+}
+
 function predictValues(fit: MerFit, model: Model | null, options: PredictOptions): number[] {
   const type = options.type ?? 'link';
-  const re = options.re ?? 'all';
+  const re = resolveRe(options.re, model);
   const linkinv = makeLink(fit.link as LinkName).linkinv;
   const beta = fit.fixefNames.map((name) => fit.fixef[name]);
   if (options.newdata === undefined) {
@@ -131,13 +163,23 @@ function predictValues(fit: MerFit, model: Model | null, options: PredictOptions
     if (re === 'all') return (type === 'link' ? (fit.eta ?? fit.fitted) : fit.fitted).slice();
     const m = requireModel(model);
     const eta = fixedPredictor(m.frame.X, m.frame.n, beta, modelOffset(m));
+    if (Array.isArray(re)) {
+      const terms = m.frame.randomTerms
+        .filter((t) => re.includes(t.group))
+        .map((t) => ({ ...t, newLevels: [] as string[] }));
+      addRandomEffects(fit, terms, eta, false);
+    }
     return Array.from(eta, (e) => (type === 'link' ? e : linkinv(e)));
   }
   const m = requireModel(model);
-  const nd = newdataMatrices(m.frame.schema, options.newdata, re === 'all');
+  const nd = newdataMatrices(
+    m.frame.schema,
+    options.newdata,
+    re === 'none' ? false : re === 'all' ? true : re,
+  );
   const eta = fixedPredictor(nd.X, nd.n, beta, nd.offset);
   addOptionOffset(fit, m, options, eta);
-  if (re === 'all') addRandomEffects(fit, nd.random, eta, options.allowNewLevels ?? false);
+  if (re !== 'none') addRandomEffects(fit, nd.random, eta, options.allowNewLevels ?? false);
   return Array.from(eta, (e) => (type === 'link' ? e : linkinv(e)));
 }
 

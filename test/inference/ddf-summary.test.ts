@@ -1,7 +1,7 @@
 /**
  * `fit.summary({ ddf: 'Satterthwaite' })` against lmerTest's print(summary(m)) for sleepstudy
  * (REML and ML; test/fixtures/inference/ddf/summary_sleepstudy.txt): the title lines and the
- * fixed-effects table with df and Pr(>|t|). Kenward–Roger gives a clear error until implemented.
+ * fixed-effects table with df and Pr(>|t|). Kenward–Roger: the title and df.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,10 +47,13 @@ describe.each(backends)('summary with ddf (%s)', (backend) => {
       expect(fit.summary()).not.toContain('Pr(>|t|)');
     });
   }
-  it('Kenward-Roger is a clear OptionError for now', () => {
+  it("Kenward-Roger: lmerTest's title, the table with KR df; a misspelt ddf is an OptionError", () => {
     const fit = lmerSync('Reaction ~ Days + (Days | Subject)', data, { backend });
-    expect(() => fit.coefTable({ ddf: 'Kenward-Roger' })).toThrow(OptionError);
-    expect(() => fit.coefTable({ ddf: 'Kenward-Roger' })).toThrow(/not implemented/);
+    const ours = fit.summary({ ddf: 'Kenward-Roger' });
+    expect(ours).toContain("t-tests use Kenward-Roger's method");
+    expect(ours).toContain('Pr(>|t|)');
+    // pbkrtest: df 17 for both coefficients of this balanced design (ddf.test.ts checks values)
+    for (const row of fit.coefTable({ ddf: 'Kenward-Roger' })) expect(row.df).toBeCloseTo(17, 6);
     expect(() => fit.coefTable({ ddf: 'Satterwaite' as never })).toThrow(OptionError);
   });
 });

@@ -12,6 +12,7 @@ import { glmerSync } from '../../src/api/glmer';
 import { lmerSync } from '../../src/api/lmer';
 import { anovaType3 as anovaTable } from '../../src/inference/anova3';
 import { coefTable } from '../../src/inference/coeftable';
+import { kenwardRoger } from '../../src/inference/kenwardroger';
 import { pTwoSidedT } from '../../src/math/pvalues';
 import { type3Hypotheses } from '../../src/inference/type3';
 import { waldTest, type ChisqTestResult, type FTestResult } from '../../src/inference/waldtest';
@@ -43,10 +44,21 @@ interface Ref {
   factors: string[] | string;
   satterthwaite?: Row[];
   anova_satterthwaite?: FRow[];
+  /** Kenward–Roger (pbkrtest via lmerTest; REML cases only). */
+  kr?: Row[];
+  anova_kr?: FRow[];
+  vcov_kr?: number[][];
   hypotheses?: Record<string, number[][]>;
   contrasts?: Record<
     string,
-    { L: number[][]; satterthwaite?: FRow; numDF?: number; chisq?: number; p?: number }
+    {
+      L: number[][];
+      satterthwaite?: FRow;
+      kr?: FRow;
+      numDF?: number;
+      chisq?: number;
+      p?: number;
+    }
   >;
   coef?: Row[];
   anova?: { term: string; numDF: number; chisq: number; p: number }[];
@@ -62,6 +74,7 @@ const TOL = { dfRel: 1e-3, p: 1e-4, rel: 1e-4 };
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 const worst = { df: 0, p: 0 };
+const worstKr = { df: 0, p: 0, vcov: 0 };
 
 function fitRef(ref: Ref, backend: (typeof backends)[number]): MerFit {
   const data = loadCsv(ref.data_csv);
@@ -78,7 +91,13 @@ function fitRef(ref: Ref, backend: (typeof backends)[number]): MerFit {
  * 5e-3 (chi-square), the statistic checked exactly on the fit's own β and vcov,
  * and the z test itself checked on lme4's own statistics.
  */
-function expectRow(ours: Row, theirs: Row, label: string, glmm = false): void {
+function expectRow(
+  ours: Row,
+  theirs: Row,
+  label: string,
+  glmm = false,
+  w: { df: number; p: number } = worst,
+): void {
   expect(ours.term, label).toBe(theirs.term);
   const bTol = glmm ? 0.01 : 1e-4;
   expect(
@@ -90,7 +109,7 @@ function expectRow(ours: Row, theirs: Row, label: string, glmm = false): void {
   );
   const df = theirs.df;
   if (df !== undefined && df !== null) {
-    worst.df = Math.max(worst.df, rel(ours.df ?? NaN, df));
+    w.df = Math.max(w.df, rel(ours.df ?? NaN, df));
     expect(rel(ours.df ?? NaN, df), `${label} df ${ours.df} vs ${df}`).toBeLessThan(TOL.dfRel);
   } else {
     expect(ours.df).toBe(Infinity);
@@ -102,20 +121,83 @@ function expectRow(ours: Row, theirs: Row, label: string, glmm = false): void {
     expect(Math.abs(ours.p - theirs.p), `${label} p ${ours.p} vs ${theirs.p}`).toBeLessThan(1e-3);
     return;
   }
-  worst.p = Math.max(worst.p, Math.abs(ours.p - theirs.p));
+  w.p = Math.max(w.p, Math.abs(ours.p - theirs.p));
   expect(Math.abs(ours.p - theirs.p), `${label} p ${ours.p} vs ${theirs.p}`).toBeLessThan(TOL.p);
 }
 
-function expectF(ours: FTestResult, theirs: FRow, label: string): void {
+function expectF(
+  ours: FTestResult,
+  theirs: FRow,
+  label: string,
+  w: { df: number; p: number } = worst,
+): void {
   expect(ours.numDF, label).toBe(theirs.numDF);
-  worst.df = Math.max(worst.df, rel(ours.denDF, theirs.denDF));
-  worst.p = Math.max(worst.p, Math.abs(ours.p - theirs.p));
+  w.df = Math.max(w.df, rel(ours.denDF, theirs.denDF));
+  w.p = Math.max(w.p, Math.abs(ours.p - theirs.p));
   expect(
     rel(ours.denDF, theirs.denDF),
     `${label} denDF ${ours.denDF} vs ${theirs.denDF}`,
   ).toBeLessThan(TOL.dfRel);
   expect(rel(ours.F, theirs.F), `${label} F ${ours.F} vs ${theirs.F}`).toBeLessThan(1e-3);
   expect(Math.abs(ours.p - theirs.p), `${label} p ${ours.p} vs ${theirs.p}`).toBeLessThan(TOL.p);
+}
+
+/**
+ * Kenward–Roger against pbkrtest 0.5.2 through lmerTest (REML cases): the adjusted vcov
+ * (pbkrtest::vcovAdj) within 1e-4 relative, coefficient table, type-3 anova, contrast and
+ * term F tests with the df and p tolerances of issue 8. ML fits: pbkrtest refits by REML, so
+ * the KR results of an ML fit are those of its REML refit.
+ */
+function checkKenwardRoger(fit: MerFit, ref: Ref): void {
+  const w = worstKr;
+  if (!ref.REML) {
+    const reml = fit.update({ REML: true });
+    try {
+      const a = coefTable(fit, { ddf: 'Kenward-Roger' });
+      const b = coefTable(reml, { ddf: 'Kenward-Roger' });
+      a.forEach((row, j) => {
+        expect(rel(row.df, b[j].df), `${ref.name} KR(ML) df`).toBeLessThan(1e-8);
+        expect(rel(row.se, b[j].se), `${ref.name} KR(ML) se`).toBeLessThan(1e-8);
+        expect(row.estimate).toBeCloseTo(b[j].estimate, 8);
+      });
+    } finally {
+      reml.dispose();
+    }
+    return;
+  }
+  const adj = kenwardRoger(fit).vcovAdj;
+  adj.forEach((r, i) =>
+    r.forEach((v, j) => {
+      const theirs = ref.vcov_kr![i][j];
+      const e = Math.abs(v - theirs) / Math.max(Math.abs(theirs), 1e-12 * Math.abs(adj[i][i]));
+      w.vcov = Math.max(w.vcov, e);
+      expect(e, `${ref.name} vcovAdj[${i}][${j}] ${v} vs ${theirs}`).toBeLessThan(TOL.rel);
+    }),
+  );
+  coefTable(fit, { ddf: 'Kenward-Roger' }).forEach((row, j) =>
+    expectRow(row, ref.kr![j], `${ref.name} KR ${row.term}`, false, w),
+  );
+  const an = anovaTable(fit, { type: 3, ddf: 'Kenward-Roger' }) as (FTestResult & {
+    term: string;
+  })[];
+  an.forEach((row, i) => {
+    expect(row.term).toBe(ref.anova_kr![i].term);
+    expectF(row, ref.anova_kr![i], `${ref.name} KR anova ${row.term}`, w);
+    expectF(
+      waldTest(fit, row.term, { ddf: 'Kenward-Roger' }) as FTestResult,
+      ref.anova_kr![i],
+      `${ref.name} KR waldTest(${row.term})`,
+      w,
+    );
+  });
+  for (const [name, c] of Object.entries(ref.contrasts ?? {})) {
+    expectF(
+      waldTest(fit, c.L, { ddf: 'Kenward-Roger' }) as FTestResult,
+      c.kr!,
+      `${ref.name} KR contrast ${name}`,
+      w,
+    );
+  }
 }
 
 describe.each(backends)('inference against lmerTest (%s)', (backend) => {
@@ -149,6 +231,7 @@ describe.each(backends)('inference against lmerTest (%s)', (backend) => {
         for (const row of an) {
           expectF(waldTest(fit, row.term) as FTestResult, row, `${ref.name} waldTest(${row.term})`);
         }
+        checkKenwardRoger(fit, ref);
       } else {
         coefTable(fit).forEach((row, j) =>
           expectRow(row, ref.coef![j], `${ref.name} ${row.term}`, true),
@@ -182,6 +265,9 @@ describe.each(backends)('inference against lmerTest (%s)', (backend) => {
   it('reports the worst agreement', () => {
     console.log(
       `inference (${backend}): worst df relative error ${worst.df.toExponential(2)}, worst p absolute error ${worst.p.toExponential(2)}`,
+    );
+    console.log(
+      `Kenward-Roger (${backend}): worst df relative error ${worstKr.df.toExponential(2)}, worst p absolute error ${worstKr.p.toExponential(2)}, worst vcovAdj relative error ${worstKr.vcov.toExponential(2)}`,
     );
   });
 });

@@ -9,6 +9,7 @@ import { glmerSync } from '../../src/api/glmer';
 import { lmerSync } from '../../src/api/lmer';
 import { emmeansFit, type EmmGrid } from '../../src/inference/emmeans';
 import { ptukey } from '../../src/math/ptukey';
+import { qt } from '../../src/math/pvalues';
 import type { MerFit } from '../../src/results/fit';
 import { backends, fixturesDir, loadCsv } from '../helpers/fixtures';
 
@@ -40,6 +41,9 @@ interface RefEmm {
   rows: RefRow[];
   pairs_tukey: RefPair[];
   pairs_none: RefPair[];
+  rows_satterthwaite?: RefRow[];
+  pairs_tukey_satterthwaite?: RefPair[];
+  pairs_none_satterthwaite?: RefPair[];
 }
 interface RefCase {
   name: string;
@@ -145,6 +149,59 @@ for (const backend of backends) {
         }
       });
     }
+    const worstS = { rows: 0, df: 0, pairs: 0, p: 0 };
+    for (const name of ['twofactor', 'scale_poly']) {
+      const c = load(name);
+      it(`${name}: df 'satterthwaite' (t intervals, t tests, Tukey with finite df)`, () => {
+        const fit = fitCase(c, backend);
+        for (const e of c.emmeans) {
+          const at = e.at ?? undefined;
+          const g = fit.emmeans(asArray(e.spec), {
+            type: e.type,
+            df: 'satterthwaite',
+            ...(at && { at }),
+          });
+          expect(g.dfMethod).toBe('satterthwaite');
+          const ref = e.rows_satterthwaite!;
+          g.rows.forEach((r, i) => {
+            expect(r.level).toBe(ref[i].level);
+            for (const key of ['estimate', 'se', 'df', 'lower', 'upper'] as const) {
+              const d = rel(r[key], ref[i][key] as number);
+              if (key === 'df') worstS.df = Math.max(worstS.df, d);
+              else worstS.rows = Math.max(worstS.rows, d);
+              expect(
+                d,
+                `${e.call} satterthwaite ${r.level} ${key}: ${r[key]} vs ${ref[i][key]}`,
+              ).toBeLessThan(TOL);
+            }
+          });
+          for (const [adjust, refPairs] of [
+            ['tukey', e.pairs_tukey_satterthwaite!],
+            ['none', e.pairs_none_satterthwaite!],
+          ] as const) {
+            const pr = g.pairs({ adjust });
+            expect(pr.map((r) => r.contrast)).toEqual(refPairs.map((r) => r.contrast));
+            pr.forEach((r, i) => {
+              for (const key of ['estimate', 'se', 'df', 'statistic'] as const) {
+                const d = rel(r[key], refPairs[i][key] as number);
+                worstS.pairs = Math.max(worstS.pairs, d);
+                expect(d, `${e.call} satterthwaite pairs ${r.contrast} ${key}`).toBeLessThan(TOL);
+              }
+              const dp = Math.abs(r.p - refPairs[i].p);
+              worstS.p = Math.max(worstS.p, dp);
+              expect(dp, `${e.call} satterthwaite pairs(${adjust}) ${r.contrast} p`).toBeLessThan(
+                TOL,
+              );
+            });
+          }
+        }
+      });
+    }
+    it('satterthwaite: reports the worst agreement', () => {
+      console.log(
+        `emmeans satterthwaite ${backend}: worst relative difference of means/SE/CL ${worstS.rows.toExponential(2)}, df ${worstS.df.toExponential(2)}, pairs ${worstS.pairs.toExponential(2)}, worst |Δp| ${worstS.p.toExponential(2)}`,
+      );
+    });
     it('reports the worst agreement', () => {
       console.log(
         `emmeans ${backend}, from lme4's β and vcov: worst relative difference of means ${worst.emm.toExponential(2)}, pairs ${worst.pairs.toExponential(2)}, worst |Δp| ${worst.p.toExponential(2)}`,
@@ -187,6 +244,8 @@ describe('emmeans options and contrasts', () => {
     expect(() => fit.emmeans('C')).toThrow(/not a predictor/);
     expect(() => fit.emmeans('A', { at: { A: 'dose9' } })).toThrow(/not a level/);
     expect(() => fit.emmeans('A', { df: 'kenward-roger' as 'asymptotic' })).toThrow(/df/);
+    const cb = fitCase(load('cbpp'), 'js');
+    expect(() => cb.emmeans('period', { df: 'satterthwaite' })).toThrow(/linear mixed models/);
     expect(() => fit.emmeans('A', { typ: 'link' } as never)).toThrow(/typ/);
   });
   it('toJSON', () => {
@@ -194,6 +253,44 @@ describe('emmeans options and contrasts', () => {
       term: string;
     };
     expect(j.term).toBe('B');
+  });
+});
+
+describe('qt vs R', () => {
+  const ref = JSON.parse(
+    readFileSync(join(fixturesDir, 'inference', 'emmeans_qt.json'), 'utf8'),
+  ) as {
+    p: number;
+    df: number;
+    q: number;
+    q_upper: number;
+    pt_check: number;
+    pt_check_upper: number;
+  }[];
+  it(`${ref.length} values of qt(p, df) and qt(p, df, lower.tail = FALSE)`, () => {
+    let w = 0;
+    let skipped = 0;
+    for (const r of ref) {
+      for (const [v, want, check] of [
+        [qt(r.p, r.df), r.q, r.pt_check],
+        [qt(r.p, r.df, false), r.q_upper, r.pt_check_upper],
+      ]) {
+        // R's qt(lower.tail = FALSE) with df = 0.5 in the far tail misses its own pt by 5e-5:
+        // there the reference is the lower-tail quantile, -qt(p, df), whose pt is exact
+        const target = Math.abs(check) > 1e-12 ? -r.q : want;
+        if (target !== want) skipped++;
+        const d = Math.abs(v - target) / Math.max(1, Math.abs(target));
+        w = Math.max(w, d);
+        expect(d, `qt(${r.p}, ${r.df}): ${v} vs ${target}`).toBeLessThan(1e-10);
+      }
+    }
+    expect(skipped).toBeLessThan(3);
+    expect(qt(0.975, Infinity)).toBeCloseTo(1.959963984540054, 14);
+    expect(qt(0, 3)).toBe(-Infinity);
+    expect(qt(1, 3)).toBe(Infinity);
+    expect(qt(0.5, 3)).toBe(0);
+    expect(qt(0.3, -1)).toBeNaN();
+    console.log(`qt: worst relative difference ${w.toExponential(2)}`);
   });
 });
 

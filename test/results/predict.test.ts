@@ -2,7 +2,8 @@
  * predict(newdata) against lme4's predict.merMod (test/fixtures/predict, made by
  * make-predict.R): new covariate values, the training centre and scale of scale(), factor levels
  * matched by label, new grouping levels (an error unless allowNewLevels, then population level),
- * re: 'none' (re.form = NA), type link/response. Both backends.
+ * re: 'none' (re.form = NA), re: [grouping factors] (re.form = ~(1 | g1) on a model with two),
+ * type link/response. Both backends.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,6 +116,51 @@ for (const backend of backends) {
         /newdata row 2: 'Days' is missing/,
       );
       expect(() => fit.predict({ Subject: ['308'] }, {})).toThrow(/unknown column 'Days'/);
+    });
+
+    it("re: ['plate'] / ['sample'], a subset of the random terms, as lme4's re.form = ~(1 | g)", () => {
+      const c = load('penicillin_re_subset') as PredictCase & {
+        error_new_plate_re_form_plate: string;
+      };
+      const fit = lmerSync(c.formula, csv(c.data_csv), { backend });
+      const optionsOf = (label: string): PredictOptions => ({
+        re: label.includes('re_form_plate')
+          ? ['plate']
+          : label.includes('re_form_sample')
+            ? ['sample']
+            : 'all',
+        allowNewLevels: label.includes('allow_new_levels'),
+      });
+      let worst = 0;
+      for (const [label, expected] of Object.entries(c.predictions)) {
+        const got = label.startsWith('train_')
+          ? fit.predict(optionsOf(label))
+          : fit.predict(csv(c.subsets?.[label]?.newdata_csv ?? c.newdata_csv), optionsOf(label));
+        expect(got.length, label).toBe(expected.length);
+        got.forEach((g, i) => {
+          const d = Math.abs(g - expected[i]) / Math.max(1, Math.abs(expected[i]));
+          worst = Math.max(worst, d);
+          expect(d, `${label}[${i}]: ${g} vs ${expected[i]}`).toBeLessThan(1e-5);
+        });
+      }
+      console.log(
+        `predict re: [group] ${backend}: worst relative difference from lme4 ${worst.toExponential(2)}`,
+      );
+      // a new plate is an error only when plate's effects are asked for (as lme4)
+      const nd = csv(c.newdata_csv);
+      expect(() => fit.predict(nd, { re: ['plate'] })).toThrow(DataError);
+      expect(() => fit.predict(nd, { re: ['plate'] })).toThrow(c.error_new_plate_re_form_plate);
+      // both factors = 'all'; none = 'none'
+      const known = csv('penicillin_newdata_known.csv');
+      expect(fit.predict(known, { re: ['sample', 'plate'] })).toEqual(fit.predict(known));
+      expect(fit.predict(known, { re: [] })).toEqual(fit.predict(known, { re: 'none' }));
+      expect(fit.predict({ re: ['plate'], se: true }).se).toHaveLength(144);
+      // unknown names: an OptionError naming them
+      expect(() => fit.predict(known, { re: ['plates', 'batch'] })).toThrow(OptionError);
+      expect(() => fit.predict(known, { re: ['plates', 'batch'] })).toThrow(
+        /names no grouping factor of the model: 'plates', 'batch' \(they are: 'plate', 'sample'\)/,
+      );
+      expect(() => fit.predict(known, { re: [3] as never })).toThrow(OptionError);
     });
   });
 }

@@ -58,8 +58,6 @@ export interface BlockLayout {
   updPtr: Int32Array;
   updCol: Int32Array;
   updPos: Int32Array;
-  /** Elimination-tree parent of each sparse column (-1: its pattern goes straight to the tail). */
-  parent: Int32Array;
   /** First global row of the dense tail, its size t = nRows - d0, and its random-effect rows. */
   d0: number;
   t: number;
@@ -140,7 +138,6 @@ export function buildLayout(
   const pattern: Int32Array[] = new Array(nNodes);
   const children: number[][] = Array.from({ length: nNodes }, () => []);
   const mark = new Int32Array(nNodes).fill(-1);
-  const parentAll = new Int32Array(nNodes).fill(-1);
   for (let j = 0; j < nNodes; j++) {
     const rows: number[] = [];
     const add = (i: number) => {
@@ -154,7 +151,6 @@ export function buildLayout(
     rows.sort((a, b) => a - b);
     pattern[j] = Int32Array.from(rows);
     if (rows.length > 0) {
-      parentAll[j] = rows[0];
       children[rows[0]].push(j);
     }
     children[j] = []; // no longer needed
@@ -209,8 +205,6 @@ export function buildLayout(
       local += nodeVAll[i];
     }
   }
-  const parent = new Int32Array(nSparse);
-  for (let j = 0; j < nSparse; j++) parent[j] = parentAll[j] < nSparse ? parentAll[j] : -1;
 
   // Per observation and block pair: local row of the kb node in the ka node's panel.
   const nPairs = (K * (K - 1)) / 2;
@@ -252,7 +246,6 @@ export function buildLayout(
     updPtr,
     updCol,
     updPos,
-    parent,
     d0,
     t,
     qt: q - d0,

@@ -11,30 +11,23 @@
  * and for a contrast matrix L (q rows of full rank) with Θ = Lᵀ (L Φ Lᵀ)⁻¹ L the A₁, A₂ sums,
  * ρ, the denominator df 4 + (q + 2)/(q ρ − 1) and the F scaling of pbkrtest's .KR_adjust.
  *
- * No n×n matrix is formed: V = σ²(I + Z ΛΛᵀ Zᵀ), so by Woodbury M = σ⁻²(I − Z K Zᵀ) with
- * K = Λ (Λᵀ ZᵀZ Λ + I)⁻¹ Λᵀ, and every product and trace above reduces to ZᵀZ, ZᵀX, XᵀX:
- *   Zᵀ M X = σ⁻² (ZᵀX − A K ZᵀX),   Zᵀ M Z = σ⁻² (A − A K A),   (A = ZᵀZ)
- *   Zᵀ M² · = σ⁻² (I − A K) Zᵀ M ·,  tr(M²) = σ⁻⁴ (n − 2 tr(KA) + tr(KAKA)),
- *   Xᵀ M² X = σ⁻⁴ (XᵀX − 2 BᵀKB + BᵀKAKB),  Xᵀ M³ X = σ⁻² (Xᵀ M² X − (ZᵀMX)ᵀ K (ZᵀMX)).
- * These q×q matrices are DENSE here: O(q²) memory (a few q×q Float64Arrays) and O(q³) time,
- * which is fine for the reference models (q up to a few hundred); above MAX_Q random effects a
- * Kenward–Roger request is a clear error rather than an out-of-memory crash. (A sparse version
- * would go through the model's sparse Cholesky factor; not done yet.)
+ * No n×n matrix is formed. The data-dependent ingredients (the traces tr(M Gᵢ M Gⱼ), Pᵢ, Qᵢⱼ)
+ * come from ./kenwardroger-dense (Woodbury with dense q×q matrices, for small q) or
+ * ./kenwardroger-sparse (the sparse Cholesky factor of ΛᵀZᵀWZΛ + I, column chunks of ZᵀMZ,
+ * memory O(q · chunk)); both give the same numbers.
  *
  * pbkrtest refits ML fits by REML before computing anything (vcovAdj.lmerMod, KRmodcomp); this
- * module does the same (the estimates, vcov and tests then come from the REML refit). Prior
- * weights are not supported (pbkrtest's G for σ² is the identity whatever the weights).
+ * module does the same (the estimates, vcov and tests then come from the REML refit). With prior
+ * weights the σ² parameter's G is W⁻¹ (V = σ²(W⁻¹ + ZΛΛᵀZᵀ)); pbkrtest uses the identity there,
+ * so for weighted fits our numbers are the correct ones and differ from pbkrtest's.
  */
-import { FitError, OptionError } from '../errors';
-import type { LmmModel } from '../model/lmm';
-import { buildReStructure, fillT } from '../model/reblocks';
-import { choleskyLower } from '../math/cholesky';
+import { FitError } from '../errors';
 import { symmetricEigen } from '../math/eigen';
 import type { MerFit } from '../results/fit';
+import { krIngredientsDense } from './kenwardroger-dense';
+import { krIngredientsSparse } from './kenwardroger-sparse';
+import { krContext } from './kr-context';
 import type { Matrix } from './linalg';
-
-/** Largest number of random effects for the dense q×q computation (O(q²) memory, O(q³) time). */
-export const KR_MAX_Q = 5000;
 
 export interface KenwardRoger {
   names: string[];
@@ -93,8 +86,8 @@ const trProd = (a: Matrix, b: Matrix): number => {
 };
 
 /** The adjusted covariance and the ingredients of the df (cached per fit). */
-export function kenwardRoger(fit: MerFit): KenwardRoger {
-  const hit = cache.get(fit);
+export function kenwardRoger(fit: MerFit, path: KrPath = 'auto'): KenwardRoger {
+  const hit = path === 'auto' ? cache.get(fit) : undefined;
   if (hit) return hit;
   if (fit.model.kind !== 'lmm')
     throw new FitError("Kenward-Roger's method needs a linear mixed model");
@@ -103,305 +96,29 @@ export function kenwardRoger(fit: MerFit): KenwardRoger {
     // as pbkrtest's vcovAdj.lmerMod / KRmodcomp: refit by REML
     const reml = fit.update({ REML: true });
     try {
-      out = { ...compute(reml), refittedREML: true };
+      out = { ...compute(reml, path), refittedREML: true };
     } finally {
       reml.dispose();
     }
   } else {
-    out = compute(fit);
+    out = compute(fit, path);
   }
-  cache.set(fit, out);
+  if (path === 'auto') cache.set(fit, out);
   return out;
 }
 
-function compute(fit: MerFit): KenwardRoger {
-  const model = fit.model as LmmModel;
-  if (model.weights) {
-    throw new OptionError(
-      "'Kenward-Roger' is not implemented for fits with prior weights; use 'Satterthwaite'",
-      'ddf',
-    );
-  }
-  const frame = model.frame;
-  const n = frame.n;
-  const names = fit.fixefNames.slice();
-  const p = names.length;
-  if (p !== frame.xNames.length || names.some((nm, j) => nm !== frame.xNames[j]))
-    throw new FitError('the fit and its model frame disagree on the fixed effects');
-  const X = frame.X; // column-major n×p
-  const s2 = fit.sigma * fit.sigma;
-  const Phi = fit.vcov.map((r) => r.slice());
-  const beta = names.map((nm) => fit.fixef[nm]);
+/** Which computation of the ingredients: dense q×q (small q) or sparse (any q). */
+export type KrPath = 'auto' | 'dense' | 'sparse';
 
-  // random-effects layout: blocks (terms amalgamated by grouping factor), level-major
-  const re = buildReStructure(frame.randomTerms, n);
-  const offs: number[] = [];
-  let q = 0;
-  for (const b of re.blocks) {
-    offs.push(q);
-    q += b.nl * b.v;
-  }
-  if (q > KR_MAX_Q) {
-    throw new OptionError(
-      `'Kenward-Roger' is computed with dense ${q}×${q} matrices here (O(q²) memory); at most ${KR_MAX_Q} random effects are supported, use 'Satterthwaite'`,
-      'ddf',
-    );
-  }
-  const at = (i: number, j: number): number => i * q + j;
+/** Up to this many random effects the dense q×q path is used (it is the faster one there). */
+export const KR_DENSE_MAX_Q = 400;
 
-  // A = ZᵀZ, B = ZᵀX (q×p row-major), XᵀX
-  const A = new Float64Array(q * q);
-  const B = new Float64Array(q * p);
-  const XtX = zeros(p, p);
-  const idx: number[] = [];
-  const val: number[] = [];
-  for (let i = 0; i < n; i++) {
-    idx.length = 0;
-    val.length = 0;
-    re.blocks.forEach((b, bi) => {
-      const base = offs[bi] + b.refs[i] * b.v;
-      for (let c = 0; c < b.v; c++) {
-        const z = b.z[i * b.v + c];
-        if (z !== 0) {
-          idx.push(base + c);
-          val.push(z);
-        }
-      }
-    });
-    for (let a = 0; a < idx.length; a++) {
-      const ra = idx[a] * q;
-      for (let c = 0; c < idx.length; c++) A[ra + idx[c]] += val[a] * val[c];
-      for (let k = 0; k < p; k++) B[idx[a] * p + k] += val[a] * X[i + k * n];
-    }
-    for (let k = 0; k < p; k++) {
-      const xk = X[i + k * n];
-      if (xk !== 0) for (let l = 0; l < p; l++) XtX[k][l] += xk * X[i + l * n];
-    }
-  }
-
-  // Λ: per block and level the v×v lower-triangular T (lme4's θ)
-  const Ts = re.blocks.map((b) => {
-    const t = new Float64Array(b.v * b.v);
-    fillT(b, fit.theta, t, 0);
-    return t; // column-major
-  });
-  // Λᵀ as sparse rows: for column j of Λ (= row j of Λᵀ) the entries (k, Λ[k,j])
-  const lamCols: { k: number[]; v: number[] }[] = new Array(q);
-  re.blocks.forEach((b, bi) => {
-    const t = Ts[bi];
-    for (let l = 0; l < b.nl; l++) {
-      const base = offs[bi] + l * b.v;
-      for (let c = 0; c < b.v; c++) {
-        const ks: number[] = [];
-        const vs: number[] = [];
-        for (let r = c; r < b.v; r++) {
-          const x = t[r + c * b.v];
-          if (x !== 0) {
-            ks.push(base + r);
-            vs.push(x);
-          }
-        }
-        lamCols[base + c] = { k: ks, v: vs };
-      }
-    }
-  });
-  // C = A Λ, then Lm = Λᵀ C + I (both q×q; Lm column-major = row-major since symmetric)
-  const C = new Float64Array(q * q);
-  for (let j = 0; j < q; j++) {
-    const { k: ks, v: vs } = lamCols[j];
-    for (let e = 0; e < ks.length; e++) {
-      const kk = ks[e];
-      const x = vs[e];
-      for (let i = 0; i < q; i++) C[at(i, j)] += A[at(i, kk)] * x;
-    }
-  }
-  const Lm = new Float64Array(q * q);
-  for (let i = 0; i < q; i++) {
-    const { k: ks, v: vs } = lamCols[i];
-    for (let e = 0; e < ks.length; e++) {
-      const rk = ks[e] * q;
-      const x = vs[e];
-      for (let j = 0; j < q; j++) Lm[at(i, j)] += x * C[rk + j];
-    }
-    Lm[at(i, i)] += 1;
-  }
-  const chol = choleskyLower(Lm, q); // column-major lower factor
-  if (!chol) throw new FitError('Λᵀ ZᵀZ Λ + I is not positive definite');
-  // Wm = chol⁻¹ Λᵀ (q×q); K = Wmᵀ Wm
-  const Wm = new Float64Array(q * q); // row-major: Wm[i][j]
-  // fill Λᵀ into Wm: Λᵀ[m][k] = Λ[k][m] for k in lamCols[m]
-  for (let m = 0; m < q; m++) {
-    const { k: ks, v: vs } = lamCols[m];
-    for (let e = 0; e < ks.length; e++) Wm[at(m, ks[e])] = vs[e];
-  }
-  // forward substitution on every column at once: row i of Wm := (row i − Σ_{k<i} L[i,k] row k)/L[i,i]
-  for (let i = 0; i < q; i++) {
-    const ri = i * q;
-    for (let k = 0; k < i; k++) {
-      const lik = chol[i + k * q];
-      if (lik === 0) continue;
-      const rk = k * q;
-      for (let j = 0; j < q; j++) Wm[ri + j] -= lik * Wm[rk + j];
-    }
-    const d = chol[i + i * q];
-    for (let j = 0; j < q; j++) Wm[ri + j] /= d;
-  }
-  const K = new Float64Array(q * q);
-  for (let k = 0; k < q; k++) {
-    const rk = k * q;
-    for (let i = 0; i < q; i++) {
-      const w = Wm[rk + i];
-      if (w === 0) continue;
-      const ri = i * q;
-      for (let j = 0; j < q; j++) K[ri + j] += w * Wm[rk + j];
-    }
-  }
-  const matmulQ = (a: Float64Array, b: Float64Array, cols: number): Float64Array => {
-    // (q×q) · (q×cols), row-major
-    const o = new Float64Array(q * cols);
-    for (let i = 0; i < q; i++) {
-      const ri = i * q;
-      const oi = i * cols;
-      for (let k = 0; k < q; k++) {
-        const x = a[ri + k];
-        if (x === 0) continue;
-        const bk = k * cols;
-        for (let j = 0; j < cols; j++) o[oi + j] += x * b[bk + j];
-      }
-    }
-    return o;
-  };
-  const AK = matmulQ(A, K, q);
-  const KB = matmulQ(K, B, p);
-  // Y0 = B − A K B;  S0 = A − AK A;  U0 = Y0 − AK Y0
-  const AKB = matmulQ(A, KB, p);
-  const Y0 = B.map((v, e) => v - AKB[e]);
-  const AKA = matmulQ(AK, A, q);
-  const S0 = A.map((v, e) => v - AKA[e]);
-  const AKY = matmulQ(AK, Y0, p);
-  const U0 = Y0.map((v, e) => v - AKY[e]);
-  const crossQp = (a: Float64Array, b: Float64Array): Matrix => {
-    // aᵀ b for two q×p row-major
-    const o = zeros(p, p);
-    for (let r = 0; r < q; r++)
-      for (let k = 0; k < p; k++) {
-        const x = a[r * p + k];
-        if (x !== 0) for (let l = 0; l < p; l++) o[k][l] += x * b[r * p + l];
-      }
-    return o;
-  };
-  const BKB = crossQp(B, KB);
-  const KBAKB = crossQp(KB, AKB);
-  const R0 = XtX.map((r, k) => r.map((v, l) => v - 2 * BKB[k][l] + KBAKB[k][l]));
-  const KY = matmulQ(K, Y0, p);
-  const YKY = crossQp(Y0, KY);
-  let trKA = 0;
-  let trKAKA = 0;
-  for (let i = 0; i < q; i++) {
-    trKA += AK[at(i, i)];
-    for (let j = 0; j < q; j++) trKAKA += AK[at(i, j)] * AK[at(j, i)];
-  }
-
-  // absolute units
-  const Y = Y0.map((v) => v / s2);
-  const S = S0.map((v) => v / s2);
-  const U = U0.map((v) => v / (s2 * s2));
-  /** (Zᵀ M² Z)[b, a] = σ⁻⁴ (S0 − AK S0)[b, a]. */
-  const S2at = (b: number, a: number): number => {
-    let s = S0[at(b, a)];
-    const rb = b * q;
-    for (let k = 0; k < q; k++) s -= AK[rb + k] * S0[at(k, a)];
-    return s / (s2 * s2);
-  };
-
-  // the variance parameters: entries of Eᵢ per term element, then σ²
-  const Es: { a: Int32Array; b: Int32Array }[] = [];
-  re.blocks.forEach((blk, bi) => {
-    for (const term of blk.terms) {
-      for (let c = term.start; c < term.end; c++) {
-        for (let r = c; r < term.end; r++) {
-          const as: number[] = [];
-          const bs: number[] = [];
-          for (let l = 0; l < blk.nl; l++) {
-            const base = offs[bi] + l * blk.v;
-            as.push(base + r);
-            bs.push(base + c);
-            if (r !== c) {
-              as.push(base + c);
-              bs.push(base + r);
-            }
-          }
-          Es.push({ a: Int32Array.from(as), b: Int32Array.from(bs) });
-        }
-      }
-    }
-  });
-  const nre = Es.length;
-  const ng = nre + 1;
-
-  // Fᵢ = Eᵢ Y (rows listed), Pᵢ = −Fᵢᵀ Y, SFᵢ = S Fᵢ
-  const F = Es.map(({ a, b }) => {
-    const rows = new Map<number, Float64Array>();
-    for (let e = 0; e < a.length; e++) {
-      let r = rows.get(a[e]);
-      if (!r) rows.set(a[e], (r = new Float64Array(p)));
-      for (let k = 0; k < p; k++) r[k] += Y[b[e] * p + k];
-    }
-    return rows;
-  });
-  const fCross = (rows: Map<number, Float64Array>, m: Float64Array): Matrix => {
-    const o = zeros(p, p);
-    for (const [a, f] of rows)
-      for (let k = 0; k < p; k++) {
-        if (f[k] === 0) continue;
-        for (let l = 0; l < p; l++) o[k][l] += f[k] * m[a * p + l];
-      }
-    return o;
-  };
-  const P: Matrix[] = F.map((rows) => fCross(rows, Y).map((r) => r.map((v) => -v)));
-  P.push(R0.map((r) => r.map((v) => -v / (s2 * s2))));
-  const SF = F.map((rows) => {
-    const o = new Float64Array(q * p);
-    for (const [a, f] of rows)
-      for (let i = 0; i < q; i++) {
-        const s = S[at(i, a)];
-        if (s === 0) continue;
-        for (let k = 0; k < p; k++) o[i * p + k] += s * f[k];
-      }
-    return o;
-  });
-  // Q[i][j] for all i, j (Q[j][i] = Q[i][j]ᵀ)
-  const Q: Matrix[][] = Array.from({ length: ng }, () => new Array<Matrix>(ng));
-  for (let i = 0; i < nre; i++) {
-    for (let j = i; j < nre; j++) {
-      Q[i][j] = fCross(F[i], SF[j]);
-      Q[j][i] = Q[i][j][0].map((_, c) => Q[i][j].map((r) => r[c]));
-    }
-    Q[i][nre] = fCross(F[i], U);
-    Q[nre][i] = Q[i][nre][0].map((_, c) => Q[i][nre].map((r) => r[c]));
-  }
-  Q[nre][nre] = R0.map((r, k) => r.map((v, l) => (v - YKY[k][l]) / (s2 * s2 * s2)));
-
-  // tr(M Gᵢ M Gⱼ)
-  const Kt = zeros(ng, ng);
-  for (let i = 0; i < nre; i++) {
-    const Ei = Es[i];
-    for (let j = i; j < nre; j++) {
-      const Ej = Es[j];
-      let s = 0;
-      for (let e = 0; e < Ei.a.length; e++) {
-        const ra = Ei.a[e];
-        const rb = Ei.b[e] * q;
-        for (let f = 0; f < Ej.a.length; f++) s += S[rb + Ej.a[f]] * S[Ej.b[f] * q + ra];
-      }
-      Kt[i][j] = Kt[j][i] = s;
-    }
-    let s = 0;
-    for (let e = 0; e < Ei.a.length; e++) s += S2at(Ei.b[e], Ei.a[e]);
-    Kt[i][nre] = Kt[nre][i] = s;
-  }
-  Kt[nre][nre] = (n - 2 * trKA + trKAKA) / (s2 * s2);
-
+function compute(fit: MerFit, path: KrPath): KenwardRoger {
+  const ctx = krContext(fit);
+  const useDense = path === 'dense' || (path === 'auto' && ctx.q <= KR_DENSE_MAX_Q);
+  const { Kt, P, Q } = useDense ? krIngredientsDense(ctx) : krIngredientsSparse(ctx);
+  const { names, beta, Phi, p } = ctx;
+  const ng = P.length;
   // the expected information and W
   const PhiP = P.map((Pi) => mm(Phi, Pi));
   const IE = zeros(ng, ng);

@@ -57,7 +57,9 @@ export function krIngredientsSparse(ctx: KrContext): KrIngredients {
   const { p, q, s2, Es, re, offs, Ts } = ctx;
   const B = new Float64Array(q * p);
   const A = sparseA(ctx, B);
-  const factor = krFactor(ctx.model.backend, re, ctx.n, ctx.fit.theta, ctx.w);
+  const maxV = Math.max(1, ...re.blocks.map((b) => b.v));
+  const cMax = Math.max(maxV, Math.floor(CHUNK_DOUBLES / Math.max(1, q)));
+  const factor = krFactor(ctx.model.backend, re, ctx.n, ctx.fit.theta, ctx.w, Math.max(cMax, p));
 
   /** out = A X (X row-major q×c). */
   const mulA = (Xm: Float64Array, c: number): Float64Array => {
@@ -149,8 +151,6 @@ export function krIngredientsSparse(ctx: KrContext): KrIngredients {
   const cursor = new Int32Array(nre);
   let trKA = 0;
   let trKAKA = 0;
-  const maxV = Math.max(1, ...re.blocks.map((b) => b.v));
-  const cMax = Math.max(maxV, Math.floor(CHUNK_DOUBLES / Math.max(1, q)));
   // level boundaries in column order
   const starts: number[] = [];
   re.blocks.forEach((b, bi) => {
@@ -198,8 +198,15 @@ export function krIngredientsSparse(ctx: KrContext): KrIngredients {
       }
       a = base + v;
     }
-    // index-set contributions
-    const col = (x: number, a: number): number => S0[x * c + (a - j0)];
+    // index-set contributions, on the chunk's columns made contiguous (the sets' rows ascend)
+    const S0c = new Float64Array(q * c);
+    const Tc = new Float64Array(q * c);
+    for (let x = 0; x < q; x++)
+      for (let k = 0; k < c; k++) {
+        S0c[k * q + x] = S0[x * c + k];
+        Tc[k * q + x] = T[x * c + k];
+      }
+    const col = (x: number, a: number): number => S0c[(a - j0) * q + x];
     for (let i = 0; i < nre; i++) {
       const Ei = Es[i];
       let e = cursor[i];
@@ -209,12 +216,16 @@ export function krIngredientsSparse(ctx: KrContext): KrIngredients {
         for (let j = i; j < nre; j++) {
           const Ej = Es[j];
           let s = 0;
-          for (let f = 0; f < Ej.a.length; f++) s += col(Ej.a[f], be) * col(Ej.b[f], ae);
+          const sb = (be - j0) * q;
+          const sa = (ae - j0) * q;
+          for (let f = 0; f < Ej.a.length; f++) s += S0c[sb + Ej.a[f]] * S0c[sa + Ej.b[f]];
           Kre[i][j] += s;
         }
         // (S0 − AK S0)[b, a] = S0[b, a] − T[:, b] · S0[:, a]
         let s = col(be, ae);
-        for (let x = 0; x < q; x++) s -= T[x * c + (be - j0)] * S0[x * c + (ae - j0)];
+        const tb = (be - j0) * q;
+        const sa = (ae - j0) * q;
+        for (let x = 0; x < q; x++) s -= Tc[tb + x] * S0c[sa + x];
         Kre[i][nre] += s;
       }
       cursor[i] = e;

@@ -29,6 +29,7 @@ export function krFactor(
   n: number,
   theta: ArrayLike<number>,
   weights: Float64Array | null,
+  maxCols: number,
 ): KrFactor {
   const lay = buildLayout(re.blocks, n, 0);
   const sys = allocateSystem(backend, re, lay, new Float64Array(0));
@@ -40,20 +41,43 @@ export function krFactor(
   updateCrossprod(sys, weights !== null);
   const status = updateL(sys);
   if (status !== 0) throw new FitError('Λᵀ ZᵀWZ Λ + I is not positive definite at θ̂');
-  const f = h.f64;
-  const panels = f.slice(sys.off.lPanels, sys.off.lPanels + lay.valPtr[lay.nSparse]);
-  const tail = f.slice(sys.off.l22, sys.off.l22 + lay.t * lay.t);
-  return { q: lay.q, solve: (Y, c) => solveInPlace(lay, panels, tail, Y, c) };
+  const panels = h.f64.slice(sys.off.lPanels, sys.off.lPanels + lay.valPtr[lay.nSparse]);
+  // the dense tail's solves run in the backend's kernels: L22⁻¹ once (trtri), its transpose,
+  // and two qt×c buffers; then forward = trsm, backward = one gemm with L22⁻ᵀ
+  const { qt, t } = lay;
+  const rhs = h.allocF64(Math.max(1, qt * maxCols));
+  const out = h.allocF64(Math.max(1, qt * maxCols));
+  const { linv, linvT } = sys.off;
+  let f = h.f64;
+  f.fill(0, linv, linv + qt * qt);
+  for (let j = 0; j < qt; j++)
+    f.copyWithin(linv + j * qt + j, sys.off.l22 + j * t + j, sys.off.l22 + j * t + qt);
+  backend.kernels.trtriLower(qt, linv, qt);
+  f = h.f64;
+  for (let c = 0; c < qt; c++)
+    for (let r = 0; r < qt; r++) f[linvT + c + r * qt] = f[linv + r + c * qt];
+  const k = backend.kernels;
+  const tailSolve = (Y: Float64Array, c: number): void => {
+    if (qt === 0) return;
+    if (c > maxCols) throw new FitError('internal: Kenward-Roger solve wider than its buffers');
+    const seg = Y.subarray(lay.d0 * c, lay.q * c); // row-major qt×c = column-major c×qt
+    h.f64.set(seg, rhs);
+    // Yᵀ := Yᵀ L22⁻ᵀ (forward), then Xᵀ = Yᵀ L22⁻¹ = Yᵀ (L22⁻ᵀ)ᵀ (backward)
+    k.trsmRightLowerTrans(c, qt, sys.off.l22, t, rhs, c);
+    k.gemmNT(c, qt, qt, 1, rhs, c, linvT, qt, 0, out, c);
+    seg.set(h.f64.subarray(out, out + qt * c));
+  };
+  return { q: lay.q, solve: (Y, c) => solveInPlace(lay, panels, tailSolve, Y, c) };
 }
 
 function solveInPlace(
   lay: BlockLayout,
   L: Float64Array,
-  L22: Float64Array,
+  tailSolve: (Y: Float64Array, c: number) => void,
   Y: Float64Array,
   c: number,
 ): void {
-  const { q, nSparse, nodeRow, nodeV, rowPtr, panelRows, valPtr, d0, t, qt } = lay;
+  const { q, nSparse, nodeRow, nodeV, rowPtr, panelRows, valPtr } = lay;
   // forward: L y = b over the sparse columns, then the dense tail
   for (let j = 0; j < nSparse; j++) {
     const r = nodeRow[j];
@@ -80,31 +104,8 @@ function solveInPlace(
       }
     }
   }
-  for (let jj = 0; jj < qt; jj++) {
-    const yj = (d0 + jj) * c;
-    const col = jj * t;
-    const d = L22[col + jj];
-    for (let k = 0; k < c; k++) Y[yj + k] /= d;
-    for (let ii = jj + 1; ii < qt; ii++) {
-      const x = L22[col + ii];
-      if (x === 0) continue;
-      const yi = (d0 + ii) * c;
-      for (let k = 0; k < c; k++) Y[yi + k] -= x * Y[yj + k];
-    }
-  }
-  // backward: Lᵀ x = y, the tail first
-  for (let jj = qt - 1; jj >= 0; jj--) {
-    const yj = (d0 + jj) * c;
-    const col = jj * t;
-    for (let ii = jj + 1; ii < qt; ii++) {
-      const x = L22[col + ii];
-      if (x === 0) continue;
-      const yi = (d0 + ii) * c;
-      for (let k = 0; k < c; k++) Y[yj + k] -= x * Y[yi + k];
-    }
-    const d = L22[col + jj];
-    for (let k = 0; k < c; k++) Y[yj + k] /= d;
-  }
+  tailSolve(Y, c);
+  // backward: Lᵀ x = y (the tail was solved above)
   for (let j = nSparse - 1; j >= 0; j--) {
     const r = nodeRow[j];
     const v = nodeV[j];

@@ -9,8 +9,9 @@
  * Degrees of freedom: 'asymptotic' (z intervals and tests, emmeans' `lmer.df = "asymptotic"`;
  * the default) and, for LMMs, 'satterthwaite' (emmeans' `lmer.df = "satterthwaite"`: each mean's
  * and each contrast's df from lmerTest's Satterthwaite formula for lᵀβ (satterthwaite1D), t
- * intervals and t tests, Tukey's adjustment through ptukey with that df). emmeans' default for
- * LMMs is Kenward–Roger, whose adjusted vcov is not reproduced here.
+ * intervals and t tests, Tukey's adjustment through ptukey with that df) and 'kenward-roger'
+ * (emmeans' default for LMMs, `lmer.df = "kenward-roger"`: pbkrtest's vcovAdj as the covariance
+ * of β̂ and Lb_ddf's df per mean and per contrast, src/inference/kenwardroger.ts).
  */
 import { OptionError } from '../errors';
 import { makeLink } from '../model/links';
@@ -21,10 +22,10 @@ import { checkChoice, checkKeys, checkNumber, checkRecord } from '../options';
 import type { MerFit } from '../results/fit';
 import { referenceGrid, type AtValue, type GridPredictor } from './refgrid';
 import { testContext } from './ddf';
+import { kenwardRoger, krTest } from './kenwardroger';
 import { satterthwaite1D } from './satterthwaite';
-import type { VarparDerivatives } from './varpar';
 
-export type EmmDfMethod = 'asymptotic' | 'satterthwaite';
+export type EmmDfMethod = 'asymptotic' | 'satterthwaite' | 'kenward-roger';
 export type PAdjust = 'tukey' | 'none' | 'bonferroni' | 'holm' | 'sidak' | 'fdr';
 
 export interface EmmeansOptions {
@@ -35,8 +36,9 @@ export interface EmmeansOptions {
   /** Confidence level of the intervals (default 0.95). */
   level?: number;
   /**
-   * Degrees of freedom: 'asymptotic' (z; default) or 'satterthwaite' (LMMs: t with lmerTest's
-   * Satterthwaite df per mean and per contrast, as emmeans' `lmer.df = "satterthwaite"`).
+   * Degrees of freedom: 'asymptotic' (z; default), 'satterthwaite' (LMMs: t with lmerTest's
+   * Satterthwaite df per mean and per contrast, as emmeans' `lmer.df = "satterthwaite"`) or
+   * 'kenward-roger' (LMMs: pbkrtest's adjusted vcov and KR df, as `lmer.df = "kenward-roger"`).
    */
   df?: EmmDfMethod;
 }
@@ -98,16 +100,14 @@ export class EmmGrid {
   readonly linkSe: number[];
   readonly #vcov: number[][];
   readonly #labels: string[];
-  /** Satterthwaite's ingredients (df 'satterthwaite' only). */
-  readonly #derivatives: VarparDerivatives | null;
-  readonly #beta: number[];
+  /** The df of a linear function of β (Infinity for 'asymptotic'). */
+  readonly #dfOf: (k: number[]) => number;
 
   constructor(
     init: Omit<EmmGrid, 'pairs' | 'contrast' | 'toJSON'> & {
       vcov: number[][];
       labels: string[];
-      derivatives?: VarparDerivatives | null;
-      beta?: number[];
+      dfOf?: (k: number[]) => number;
     },
   ) {
     this.term = init.term;
@@ -121,8 +121,7 @@ export class EmmGrid {
     this.linkSe = init.linkSe;
     this.#vcov = init.vcov;
     this.#labels = init.labels;
-    this.#derivatives = init.derivatives ?? null;
-    this.#beta = init.beta ?? [];
+    this.#dfOf = init.dfOf ?? (() => Infinity);
   }
 
   /** All pairwise differences on the link scale (emmeans' pairs()), Tukey-adjusted by default. */
@@ -206,10 +205,7 @@ export class EmmGrid {
         for (let j = 0; j < p; j++) kk[j] += c[i] * this.linfct[i][j];
       }
       const se = Math.sqrt(quadForm(kk, this.#vcov));
-      const df =
-        this.#derivatives === null
-          ? Infinity
-          : satterthwaite1D(kk, this.#beta, this.#derivatives).df;
+      const df = this.#dfOf(kk);
       const statistic = est / se;
       return {
         contrast: name,
@@ -313,6 +309,7 @@ function parseOptions(options: EmmeansOptions): Required<Omit<EmmeansOptions, 'a
   checkChoice(typeof options.df === 'string' ? options.df.toLowerCase() : options.df, 'df', [
     'asymptotic',
     'satterthwaite',
+    'kenward-roger',
   ]);
   checkNumber(options.level, 'level', { min: 0, max: 1, exclusiveMin: true });
   const level = options.level ?? 0.95;
@@ -376,16 +373,7 @@ export function emmeansFit(
   }
   const link = makeLink(fit.link);
   const z = qnorm(1 - (1 - opts.level) / 2);
-  let derivatives: VarparDerivatives | null = null;
-  if (opts.df === 'satterthwaite') {
-    if (fit.model.kind !== 'lmm') {
-      throw new OptionError(
-        "'satterthwaite' applies to linear mixed models; GLMM means use 'asymptotic' (z) df",
-        'df',
-      );
-    }
-    derivatives = testContext(fit).derivatives();
-  }
+  const { vcov, dfOf } = emmDf(fit, opts.df, beta);
   const linfct: number[][] = [];
   const linkEstimate: number[] = [];
   const linkSe: number[] = [];
@@ -395,8 +383,8 @@ export function emmeansFit(
     const k = Array.from(sums[c], (x) => x / counts[c]);
     let eta = offsetSums[c] / counts[c];
     for (let j = 0; j < p; j++) eta += k[j] * beta[j];
-    const se = Math.sqrt(quadForm(k, fit.vcov));
-    const df = derivatives === null ? Infinity : satterthwaite1D(k, beta, derivatives).df;
+    const se = Math.sqrt(quadForm(k, vcov));
+    const df = dfOf(k);
     const crit = Number.isFinite(df) ? qt(1 - (1 - opts.level) / 2, df) : z;
     linfct.push(k);
     linkEstimate.push(eta);
@@ -445,11 +433,40 @@ export function emmeansFit(
     linfct,
     linkEstimate,
     linkSe,
-    vcov: fit.vcov,
+    vcov,
     labels,
-    derivatives,
-    beta,
+    dfOf,
   });
+}
+
+/**
+ * The covariance of β̂ and the df of lᵀβ for a df method, as emmeans' lmer.df: 'asymptotic'
+ * (vcov, z), 'satterthwaite' (lmerTest's df for lᵀβ) and 'kenward-roger' (pbkrtest's vcovAdj as
+ * the covariance, df from Lb_ddf(l, vcov(fit), vcovAdj); for an ML fit vcovAdj comes from the
+ * REML refit while the estimates and V0 stay the fit's own, as emmeans does).
+ */
+function emmDf(
+  fit: MerFit,
+  method: EmmDfMethod,
+  beta: number[],
+): { vcov: number[][]; dfOf: (k: number[]) => number } {
+  if (method === 'asymptotic') return { vcov: fit.vcov, dfOf: () => Infinity };
+  if (fit.model.kind !== 'lmm') {
+    throw new OptionError(
+      `'${method}' applies to linear mixed models; GLMM means use 'asymptotic' (z) df`,
+      'df',
+    );
+  }
+  if (method === 'satterthwaite') {
+    const derivatives = testContext(fit).derivatives();
+    return { vcov: fit.vcov, dfOf: (k) => satterthwaite1D(k, beta, derivatives).df };
+  }
+  const kr = kenwardRoger(fit);
+  const V0 = fit.vcov;
+  return {
+    vcov: kr.vcovAdj,
+    dfOf: (k) => (k.every((x) => x === 0) ? NaN : krTest([k], kr, V0).denDF),
+  };
 }
 
 /** A JSON number: non-finite values as the strings "Inf", "-Inf", "NaN" (as the fit's JSON). */

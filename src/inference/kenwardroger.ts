@@ -159,9 +159,11 @@ function solveSym(a: Matrix, b: Matrix): Matrix {
  * pbkrtest's .KR_adjust / Lb_ddf for a contrast matrix L of full row rank (the caller reduces
  * a rank-deficient L to a basis of its row space first; the df and F only depend on it).
  */
-export function krTest(L: Matrix, kr: KenwardRoger): KrTest {
+export function krTest(L: Matrix, kr: KenwardRoger, unadjusted: Matrix = kr.vcov): KrTest {
+  // unadjusted: the covariance in Θ and the uᵢ (pbkrtest's Lb_ddf(L, V0, Vadj); emmeans passes
+  // the fit's own vcov, which for an ML fit is not that of the REML refit)
   const q = L.length;
-  const Phi = kr.vcov;
+  const Phi = unadjusted;
   const LPhi = mm(L, Phi);
   const LPL = mm(
     LPhi,

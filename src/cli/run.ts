@@ -21,7 +21,7 @@ import {
 import { EXAMPLES, examplesDir, type ExampleOptions, type ExampleSpec } from './examples';
 import { createProgress, type ProgressInfo } from './progress';
 import { addAnovaCommand } from './anova';
-import { emmeansReport, formatEmmeans } from '../inference/emmeans';
+import { emmDfFromDdf, emmeansReport, formatEmmeans } from '../inference/emmeans';
 import { ddfReport, formatAnovaReport } from '../inference/ddfreport';
 import { checkDdf } from '../inference/ddf';
 
@@ -181,7 +181,7 @@ export async function run(argv: readonly string[], io: CliIO, fitters: Fitters):
     )
     .option(
       '--ddf <method>',
-      'denominator df of the t/F tests of LMMs: Satterthwaite or Kenward-Roger',
+      'denominator df of the t/F tests of LMMs: Satterthwaite or Kenward-Roger (also the df of --emmeans, z without --ddf)',
     )
     .option(
       '--anova',
@@ -400,7 +400,9 @@ async function fitCommand(flags: FitFlags, io: CliIO, fitters: Fitters): Promise
     throw new UsageError('--type applies to --emmeans TERM');
   }
   const emm =
-    flags.emmeans === undefined ? undefined : emmeansReport(fit, flags.emmeans, flags.type);
+    flags.emmeans === undefined
+      ? undefined
+      : emmeansReport(fit, flags.emmeans, flags.type, emmDfFromDdf(flags.ddf));
   const tests = ddfReport(fit, flags.ddf, flags.anova === true);
   if (flags.confint === undefined && flags.level !== undefined) {
     throw new UsageError('--level applies to --confint METHOD');

@@ -21,7 +21,7 @@ import { ptukey } from '../math/ptukey';
 import { checkChoice, checkKeys, checkNumber, checkRecord } from '../options';
 import type { MerFit } from '../results/fit';
 import { referenceGrid, type AtValue, type GridPredictor } from './refgrid';
-import { testContext } from './ddf';
+import { checkDdf, testContext } from './ddf';
 import { kenwardRoger, krTest } from './kenwardroger';
 import { satterthwaite1D } from './satterthwaite';
 
@@ -437,6 +437,20 @@ export function emmeansFit(
     labels,
     dfOf,
   });
+}
+
+/**
+ * The CLI's `--ddf` as the df of `--emmeans`: Satterthwaite and Kenward-Roger carry over
+ * ('none' and no --ddf give the asymptotic z), so one flag chooses the df of every t test.
+ */
+export function emmDfFromDdf(ddf: string | undefined): EmmDfMethod {
+  if (ddf === undefined) return 'asymptotic';
+  const m = checkDdf(ddf);
+  return m === 'Satterthwaite'
+    ? 'satterthwaite'
+    : m === 'Kenward-Roger'
+      ? 'kenward-roger'
+      : 'asymptotic';
 }
 
 /**

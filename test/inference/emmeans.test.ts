@@ -243,7 +243,7 @@ describe('emmeans options and contrasts', () => {
     );
     expect(() => fit.emmeans('C')).toThrow(/not a predictor/);
     expect(() => fit.emmeans('A', { at: { A: 'dose9' } })).toThrow(/not a level/);
-    expect(() => fit.emmeans('A', { df: 'kenward-roger' as 'asymptotic' })).toThrow(/df/);
+    expect(() => fit.emmeans('A', { df: 'kenwardroger' as 'asymptotic' })).toThrow(/df/);
     const cb = fitCase(load('cbpp'), 'js');
     expect(() => cb.emmeans('period', { df: 'satterthwaite' })).toThrow(/linear mixed models/);
     expect(() => fit.emmeans('A', { typ: 'link' } as never)).toThrow(/typ/);

@@ -114,11 +114,12 @@ function expectClose(a: M, b: M, tol: number, label: string): void {
 
 describe.each(backends)('Kenward-Roger with prior weights (%s)', (backend) => {
   const data = loadCsv('weights/data/sleepstudy_weights.csv');
+  const cols = data as unknown as Record<string, unknown[]>;
   const fit = lmerSync('Reaction ~ Days + (Days | Subject)', data, { weights: 'w', backend });
-  const rows = (data.Reaction as number[]).length;
-  const days = data.Days as number[];
-  const subj = (data.Subject as (string | number)[]).map(String);
-  const w = data.w as number[];
+  const rows = (cols.Reaction as number[]).length;
+  const days = cols.Days as number[];
+  const subj = (cols.Subject as (string | number)[]).map(String);
+  const w = cols.w as number[];
   const X: M = days.map((d) => [1, d]);
   const z = (k: number): number[] => [1, days[k]];
   const [t0, t1, t2] = fit.theta; // T = [[t0, 0], [t1, t2]]

@@ -10,7 +10,14 @@
  */
 import { FitError } from '../errors';
 import { choleskyLower } from '../math/cholesky';
-import { crossXWX, forEachZRow, pAndQ, type KrContext, type KrIngredients } from './kr-context';
+import {
+  crossQp,
+  crossXWX,
+  forEachZRow,
+  pAndQ,
+  type KrContext,
+  type KrIngredients,
+} from './kr-context';
 import type { Matrix } from './linalg';
 
 export function krIngredientsDense(ctx: KrContext): KrIngredients {
@@ -127,20 +134,11 @@ export function krIngredientsDense(ctx: KrContext): KrIngredients {
   const S0 = A.map((v, e) => v - AKA[e]);
   const AKY = matmulQ(AK, Y0, p);
   const U0 = Y0.map((v, e) => v - AKY[e]);
-  const crossQp = (a: Float64Array, b: Float64Array): Matrix => {
-    // aᵀ b for two q×p row-major
-    const o = zeros(p, p);
-    for (let r = 0; r < q; r++)
-      for (let k = 0; k < p; k++) {
-        const x = a[r * p + k];
-        if (x !== 0) for (let l = 0; l < p; l++) o[k][l] += x * b[r * p + l];
-      }
-    return o;
-  };
-  const BKB = crossQp(B, KB);
-  const KBAKB = crossQp(KB, AKB);
+  const cross = (a: Float64Array, b: Float64Array): Matrix => crossQp(a, b, q, p);
+  const BKB = cross(B, KB);
+  const KBAKB = cross(KB, AKB);
   const R0 = XtX.map((r, k) => r.map((v, l) => v - 2 * BKB[k][l] + KBAKB[k][l]));
-  const YKY = crossQp(Y0, matmulQ(K, Y0, p));
+  const YKY = cross(Y0, matmulQ(K, Y0, p));
   let trKA = 0;
   let trKAKA = 0;
   for (let i = 0; i < q; i++) {

@@ -14,7 +14,14 @@
  * columns are T's columns of the chunk times Λ. Time: q solves with the factor plus O(q²) for
  * the traces (the entries of S that the traces need are all of its pairs of levels).
  */
-import { crossXWX, forEachZRow, pAndQ, type KrContext, type KrIngredients } from './kr-context';
+import {
+  crossQp,
+  crossXWX,
+  forEachZRow,
+  pAndQ,
+  type KrContext,
+  type KrIngredients,
+} from './kr-context';
 import { krFactor } from './kr-factor';
 import type { Matrix } from './linalg';
 
@@ -118,15 +125,7 @@ export function krIngredientsSparse(ctx: KrContext): KrIngredients {
     mulLambda(o, c, false);
     return o;
   };
-  const crossQp = (a: Float64Array, b: Float64Array): Matrix => {
-    const o: Matrix = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-    for (let r = 0; r < q; r++)
-      for (let k = 0; k < p; k++) {
-        const x = a[r * p + k];
-        if (x !== 0) for (let l = 0; l < p; l++) o[k][l] += x * b[r * p + l];
-      }
-    return o;
-  };
+  const cross = (a: Float64Array, b: Float64Array): Matrix => crossQp(a, b, q, p);
 
   const KB = mulK(B, p);
   const AKB = mulA(KB, p);
@@ -135,10 +134,10 @@ export function krIngredientsSparse(ctx: KrContext): KrIngredients {
   const AKY = mulA(KY, p);
   const U0 = Y0.map((v, e) => v - AKY[e]);
   const XtX = crossXWX(ctx);
-  const BKB = crossQp(B, KB);
-  const KBAKB = crossQp(KB, AKB);
+  const BKB = cross(B, KB);
+  const KBAKB = cross(KB, AKB);
   const R0 = XtX.map((r, k) => r.map((v, l) => v - 2 * BKB[k][l] + KBAKB[k][l]));
-  const YKY = crossQp(Y0, KY);
+  const YKY = cross(Y0, KY);
   const { P, Q } = pAndQ(ctx, Y0, U0, R0, YKY, (F) => {
     const AF = mulA(F, p);
     const AKAF = mulA(mulK(AF, p), p);

@@ -135,6 +135,17 @@ export function forEachZRow(
   }
 }
 
+/** aᵀ b (p×p) for two row-major q×p matrices. */
+export function crossQp(a: Float64Array, b: Float64Array, q: number, p: number): Matrix {
+  const o: Matrix = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let r = 0; r < q; r++)
+    for (let k = 0; k < p; k++) {
+      const x = a[r * p + k];
+      if (x !== 0) for (let l = 0; l < p; l++) o[k][l] += x * b[r * p + l];
+    }
+  return o;
+}
+
 /** XᵀWX (p×p). */
 export function crossXWX(ctx: KrContext): Matrix {
   const { n, p, X, w } = ctx;

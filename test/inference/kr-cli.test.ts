@@ -14,22 +14,20 @@ const ref = JSON.parse(
     pairs_tukey: { contrast: string; se: number; df: number; p: number }[];
   }[];
 };
+const ownSlopeArgs = [
+  'fit',
+  '--data',
+  join(fixturesDir, 'inference', 'kr', 'own_slope.csv'),
+  '--formula',
+  'y ~ A * B + x + (1 + x | g) + (1 | h)',
+  '--emmeans',
+  'A',
+];
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 
 describe('glmm fit --emmeans with --ddf', () => {
   it('--ddf Kenward-Roger gives emmeans with KR df (emmeans lmer.df = "kenward-roger")', async () => {
-    const r = await runCli([
-      'fit',
-      '--data',
-      join(fixturesDir, 'inference', 'kr', 'own_slope.csv'),
-      '--formula',
-      'y ~ A * B + x + (1 + x | g) + (1 | h)',
-      '--emmeans',
-      'A',
-      '--ddf',
-      'Kenward-Roger',
-      '--json',
-    ]);
+    const r = await runCli([...ownSlopeArgs, '--ddf', 'Kenward-Roger', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as {
@@ -53,16 +51,7 @@ describe('glmm fit --emmeans with --ddf', () => {
     });
   });
   it('without --ddf the means stay asymptotic (z)', async () => {
-    const r = await runCli([
-      'fit',
-      '--data',
-      join(fixturesDir, 'inference', 'kr', 'own_slope.csv'),
-      '--formula',
-      'y ~ A * B + x + (1 + x | g) + (1 | h)',
-      '--emmeans',
-      'A',
-      '--json',
-    ]);
+    const r = await runCli([...ownSlopeArgs, '--json']);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { emmeans: { df: string } }).emmeans.df).toBe('asymptotic');
   });

@@ -11,18 +11,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lmerSync } from '../../src/api/lmer';
-import { coefTable } from '../../src/inference/coeftable';
+import { coefTable, type CoefTableRow } from '../../src/inference/coeftable';
 import { kenwardRoger } from '../../src/inference/kenwardroger';
 import { backends, fixturesDir, loadCsv } from '../helpers/fixtures';
 
-interface Row {
-  term: string;
-  estimate: number;
-  se: number;
-  df: number;
-  statistic: number;
-  p: number;
-}
+type Row = CoefTableRow;
 interface EmmRef {
   term: string;
   rows: { level: string; estimate: number; se: number; df: number; lower: number; upper: number }[];

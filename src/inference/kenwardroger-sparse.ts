@@ -181,30 +181,36 @@ export function krIngredientsSparse(ctx: KrContext): KrIngredients {
     mulLambda(T, c, false);
     const AT = mulA(T, c);
     const S0 = R.map((v, e) => v - AT[e]);
-    // tr(KA) = Σ T[a, a]; tr(KAKA) = ‖Y Λ‖²_F, Y Λ's columns from the chunk's own levels
-    for (let a = j0; a < j1; a++) trKA += T[a * c + (a - j0)];
-    for (let a = j0; a < j1; ) {
-      const { base, v, t } = vOf(a);
-      for (let c0 = 0; c0 < v; c0++) {
-        // column base+c0 of Y Λ: Σ_{r ≥ c0} Y[:, base+r] T[r, c0]
-        let ss = 0;
-        for (let i = 0; i < q; i++) {
-          let x = 0;
-          for (let r = c0; r < v; r++) x += Y[i * c + (base + r - j0)] * t[r + c0 * v];
-          ss += x * x;
-        }
-        trKAKA += ss;
-      }
-      a = base + v;
-    }
-    // index-set contributions, on the chunk's columns made contiguous (the sets' rows ascend)
+    // the chunk's columns made contiguous (the index sets' rows ascend within a column)
     const S0c = new Float64Array(q * c);
     const Tc = new Float64Array(q * c);
+    const Yc = new Float64Array(q * c);
     for (let x = 0; x < q; x++)
       for (let k = 0; k < c; k++) {
         S0c[k * q + x] = S0[x * c + k];
         Tc[k * q + x] = T[x * c + k];
+        Yc[k * q + x] = Y[x * c + k];
       }
+    // tr(KA) = Σ T[a, a]; tr(KAKA) = ‖Y Λ‖²_F, Y Λ's columns from the chunk's own levels
+    for (let a = j0; a < j1; a++) trKA += Tc[(a - j0) * q + a];
+    const colYL = new Float64Array(q);
+    for (let a = j0; a < j1; ) {
+      const { base, v, t } = vOf(a);
+      for (let c0 = 0; c0 < v; c0++) {
+        // column base+c0 of Y Λ: Σ_{r ≥ c0} Y[:, base+r] T[r, c0]
+        colYL.fill(0);
+        for (let r = c0; r < v; r++) {
+          const x = t[r + c0 * v];
+          if (x === 0) continue;
+          const yr = (base + r - j0) * q;
+          for (let i = 0; i < q; i++) colYL[i] += x * Yc[yr + i];
+        }
+        let ss = 0;
+        for (let i = 0; i < q; i++) ss += colYL[i] * colYL[i];
+        trKAKA += ss;
+      }
+      a = base + v;
+    }
     const col = (x: number, a: number): number => S0c[(a - j0) * q + x];
     for (let i = 0; i < nre; i++) {
       const Ei = Es[i];

@@ -87,7 +87,9 @@ function solveInPlace(
     for (let a = 0; a < v; a++) {
       const ya = (r + a) * c;
       const d = L[P + a + a * m];
-      for (let k = 0; k < c; k++) Y[ya + k] /= d;
+      let any = false;
+      for (let k = 0; k < c; k++) any = (Y[ya + k] /= d) !== 0 || any;
+      if (!any) continue; // a zero row updates nothing (most rows of A's columns' solves)
       for (let b = a + 1; b < v; b++) {
         const x = L[P + b + a * m];
         if (x === 0) continue;

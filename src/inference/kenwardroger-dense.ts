@@ -6,7 +6,7 @@
  *   Zᵀ M W⁻¹ M · = σ⁻² (I − A K) Zᵀ M ·,  tr((M W⁻¹)²) = σ⁻⁴ (n − 2 tr(KA) + tr(KAKA)),
  *   Xᵀ M W⁻¹ M X = σ⁻⁴ (XᵀWX − 2 BᵀKB + BᵀKAKB).
  * O(q²) memory and O(q³) time; the sparse path (./kenwardroger-sparse) has the same results
- * without any q×q array and is the one used above a few hundred random effects.
+ * without any q×q array and is the one used above 100 random effects (faster from ~150).
  */
 import { FitError } from '../errors';
 import { choleskyLower } from '../math/cholesky';

@@ -110,8 +110,8 @@ export function kenwardRoger(fit: MerFit, path: KrPath = 'auto'): KenwardRoger {
 /** Which computation of the ingredients: dense q×q (small q) or sparse (any q). */
 export type KrPath = 'auto' | 'dense' | 'sparse';
 
-/** Up to this many random effects the dense q×q path is used (it is the faster one there). */
-export const KR_DENSE_MAX_Q = 400;
+/** Up to this many random effects the dense q×q path is used (measured faster below ~100-150). */
+export const KR_DENSE_MAX_Q = 100;
 
 function compute(fit: MerFit, path: KrPath): KenwardRoger {
   const ctx = krContext(fit);

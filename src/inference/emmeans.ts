@@ -378,7 +378,7 @@ export function emmeansFit(
   const z = qnorm(1 - (1 - opts.level) / 2);
   let derivatives: VarparDerivatives | null = null;
   if (opts.df === 'satterthwaite') {
-    if (fit.model.kind !== 'lmm') {
+    if (fit.model.kind !== 'lmm' || fit.method === 'PQL') {
       throw new OptionError(
         "'satterthwaite' applies to linear mixed models; GLMM means use 'asymptotic' (z) df",
         'df',

@@ -4,35 +4,10 @@
  * fixed dispersion) run to a tight fixed point. Fixed effects, SEs, variance components and σ
  * within 1e-4 relative (absolute 1e-6 for values near 0), on both backends.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { glmerSync } from '../../src/api/glmer';
 import type { MerFit } from '../../src/results/fit';
-import { backends, fixturesDir, loadCsv } from '../helpers/fixtures';
-
-interface PqlRef {
-  data: string;
-  formula: string;
-  family: string;
-  link: string;
-  REML: boolean;
-  dispersion: 'fixed' | 'estimated';
-  weights: string | Record<string, never>;
-  sigma: number;
-  fixef: Record<string, number>;
-  se: Record<string, number>;
-  re: Record<string, { terms: string | string[]; cov: number[][] }>;
-}
-
-export const pqlRefs = JSON.parse(
-  readFileSync(join(fixturesDir, 'pql', 'pql.json'), 'utf8'),
-) as Record<string, PqlRef>;
-
-/** |a − b| ≤ rel |b| + abs. */
-export function expectClose(a: number, b: number, rel: number, abs: number, what: string): void {
-  expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(rel * Math.abs(b) + abs);
-}
+import { backends } from '../helpers/fixtures';
+import { expectClose, fitRef, pqlRefs } from './helpers';
 
 /** The fit's covariance of group `g` (nlme's name; `clinic:trt` is nlme's `trt` within clinic). */
 function groupCov(fit: MerFit, group: string, i: number, j: number): number {
@@ -54,20 +29,6 @@ const REL = 1e-4;
  */
 const NLME_REML_FIXED = new Set(['clinics_logit_fixed_reml', 'epil_poisson_slope_fixed_reml']);
 const NLME_GROUP: Record<string, string> = { trt: 'clinic:trt' };
-
-export function fitRef(ref: PqlRef, backend: 'wasm' | 'js'): MerFit {
-  const data = loadCsv(ref.data);
-  return glmerSync(ref.formula, data, {
-    family: ref.family,
-    link: ref.link,
-    method: 'PQL',
-    dispersion: ref.dispersion,
-    REML: ref.REML,
-    backend,
-    ...(ref.data === 'cbpp.csv' ? { factors: ['period'] } : {}),
-    ...(typeof ref.weights === 'string' ? { weights: ref.weights } : {}),
-  });
-}
 
 for (const backend of backends) {
   describe(`PQL vs nlme's PQL iteration (${backend})`, () => {

@@ -65,6 +65,13 @@ for (const backend of backends) {
       expect(fit.summary()).toMatch(/No likelihood/);
     });
 
+    it('predicts on both scales from the final linear predictor', () => {
+      const mu = fit.predict({ type: 'response' });
+      mu.forEach((m, i) => expectClose(m, fit.fitted[i], 1e-12, 0, `mu ${i}`));
+      const pop = fit.predict({ re: 'none' as const });
+      expectClose(pop[0], fit.fixef['(Intercept)'], 1e-12, 0, 'population eta, control');
+    });
+
     it('refuses likelihood-based tools', () => {
       expect(() => anova(fit, fit)).toThrow(FitError);
       expect(() => fit.confint({ method: 'profile' })).toThrow(/PQL/);

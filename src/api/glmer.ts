@@ -9,6 +9,13 @@ import { makeFamily } from '../model/family';
 import { GlmmModel } from '../model/glmm';
 import { checkBoolean, checkKeys, checkNumber, checkRecord } from '../options';
 import type { MerFit } from '../results/fit';
+import {
+  fitGlmerPql,
+  pqlFamilyOptions,
+  PQL_OPTION_KEYS,
+  validatePqlOptions,
+  type PqlOptions,
+} from './glmerpql';
 import { runGlmm } from './live';
 import {
   COMMON_OPTIONS,
@@ -21,7 +28,7 @@ import {
 } from './lmer';
 import { offsetValues, priorWeights, rowOptionColumns } from './rowoptions';
 
-export interface GlmerOptions extends Omit<LmerOptions, 'REML'> {
+export interface GlmerOptions extends Omit<LmerOptions, 'REML'>, PqlOptions {
   /**
    * Family as R names it: 'binomial', 'poisson', 'Gamma', 'inverse.gaussian', 'gaussian', or
    * 'negbin' (negative binomial NB2 with θ estimated, as glmer.nb). Default 'gaussian'.
@@ -33,14 +40,22 @@ export interface GlmerOptions extends Omit<LmerOptions, 'REML'> {
   nAGQ?: number;
   /** Fixed negative binomial θ (skips its estimation); family 'negbin' only. */
   theta?: number;
-  /** REML, only for the gaussian family with identity link (lme4 hands those to lmer). */
+  /** REML, for the gaussian family with identity link (lme4 hands those to lmer) and for PQL (default true). */
   REML?: boolean;
 }
 
 export type GlmmFit = MerFit;
 
 const NEGBIN_NAMES = new Set(['negbin', 'negative.binomial', 'nbinom2']);
-const GLMER_OPTIONS = ['family', 'link', 'nAGQ', 'theta', 'REML', ...COMMON_OPTIONS];
+const GLMER_OPTIONS = [
+  'family',
+  'link',
+  'nAGQ',
+  'theta',
+  'REML',
+  ...COMMON_OPTIONS,
+  ...PQL_OPTION_KEYS,
+];
 
 /** lme4's warning when glmer is called for a linear mixed model. */
 const GAUSSIAN_SHORTCUT =
@@ -59,6 +74,7 @@ function validateGlmerOptions(options: GlmerOptions): void {
   }
   checkNumber(options.theta, 'theta', { min: 0, exclusiveMin: true });
   checkBoolean(options.REML, 'REML');
+  validatePqlOptions(options);
 }
 
 /** Fits with an already-loaded backend (the synchronous core of `glmer`). */
@@ -91,8 +107,9 @@ function fitGlmer(
   }
   const family = negbin
     ? makeFamily('negative.binomial', options.link ?? 'log', { theta: options.theta ?? 1 })
-    : makeFamily(familyName, options.link);
+    : makeFamily(familyName, options.link, pqlFamilyOptions(options));
   const meta = rowOptionNames(options);
+  if (options.method === 'PQL') return fitGlmerPql(backend, formula, data, options, family, meta);
 
   if (family.kind === 'gaussian' && family.link.name === 'identity') {
     // lme4 re-runs the call as lmer (REML unless REML = FALSE), with a deprecation warning.

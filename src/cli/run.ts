@@ -47,6 +47,10 @@ export interface CliGlmerOptions extends FrameOptions {
   dataName?: string;
   /** `--vcov`: the fixed-effects covariance rule (`control.vcov`). */
   control?: { vcov: 'hessian' | 'RX' };
+  /** `--method pql`, `--dispersion`, and `--ml` for PQL's variance components. */
+  method?: 'PQL';
+  dispersion?: 'fixed' | 'estimated';
+  REML?: boolean;
 }
 
 /** The fitting functions (src/index.ts's `lmer` and `glmer`; fakes in tests). */
@@ -85,6 +89,9 @@ export interface FitFlags {
   weights?: string;
   offset?: string;
   vcov?: 'hessian' | 'RX';
+  /** `--method pql` and its `--dispersion fixed|estimated`. */
+  method?: 'pql' | 'laplace';
+  dispersion?: 'fixed' | 'estimated';
   progress?: boolean;
   emmeans?: string;
   type?: 'link' | 'response';
@@ -165,6 +172,18 @@ export async function run(argv: readonly string[], io: CliIO, fitters: Fitters):
       '--vcov <rule>',
       `GLMM standard errors: ${VCOV_RULES.join(' or ')} (default hessian, as lme4)`,
       parseVcov,
+    )
+    .addOption(
+      new Option(
+        '--method <m>',
+        'GLMM estimator: laplace (Laplace/AGQ, default) or pql (penalized quasi-likelihood; --ml for ML variance components)',
+      ).choices(['laplace', 'pql']),
+    )
+    .addOption(
+      new Option(
+        '--dispersion <rule>',
+        'PQL: fixed (σ = 1, Breslow–Clayton) or estimated (MASS::glmmPQL); default fixed for binomial/Poisson',
+      ).choices(['fixed', 'estimated']),
     )
     .option('--weights <col>', 'column of prior weights')
     .option('--offset <col>', 'column of offsets (added to the linear predictor)')
@@ -297,6 +316,9 @@ interface FitRequest {
   vcov?: 'hessian' | 'RX';
   progress: boolean;
   label: string;
+  /** `--method pql` and `--dispersion`. */
+  method?: 'PQL';
+  dispersion?: 'fixed' | 'estimated';
 }
 
 async function fitOne(req: FitRequest, io: CliIO, fitters: Fitters): Promise<MerFit> {
@@ -310,7 +332,13 @@ async function fitOne(req: FitRequest, io: CliIO, fitters: Fitters): Promise<Mer
       "--vcov hessian needs a non-Gaussian --family (a GLMM); a linear mixed model's standard errors come from R_X, as lme4's",
     );
   }
-  if (glmm && o.REML === false) {
+  if (req.method === 'PQL' && !glmm) {
+    throw new UsageError('--method pql needs a non-Gaussian --family (a GLMM)');
+  }
+  if (req.dispersion !== undefined && req.method !== 'PQL') {
+    throw new UsageError('--dispersion applies to --method pql');
+  }
+  if (glmm && o.REML === false && req.method !== 'PQL') {
     throw new UsageError(
       '--ml applies to linear mixed models; a GLMM is always fitted by maximum likelihood',
     );
@@ -333,6 +361,8 @@ async function fitOne(req: FitRequest, io: CliIO, fitters: Fitters): Promise<Mer
         ...(o.weights !== undefined ? { weights: o.weights } : {}),
         ...(o.offset !== undefined ? { offset: o.offset } : {}),
         ...(req.vcov !== undefined ? { control: { vcov: req.vcov } } : {}),
+        ...(req.method === 'PQL' ? { method: 'PQL' as const, REML: o.REML ?? true } : {}),
+        ...(req.dispersion !== undefined ? { dispersion: req.dispersion } : {}),
       });
     }
     return await fitters.lmer(req.formula, req.data, {
@@ -390,6 +420,8 @@ async function fitCommand(flags: FitFlags, io: CliIO, fitters: Fitters): Promise
       options,
       backend: flags.backend,
       vcov: flags.vcov,
+      ...(flags.method === 'pql' ? { method: 'PQL' as const } : {}),
+      ...(flags.dispersion !== undefined ? { dispersion: flags.dispersion } : {}),
       progress: flags.progress !== false,
       label: flags.example ?? dataName,
     },

@@ -4,6 +4,7 @@
  * intervals for every parameter (see profile.ts), and percentile intervals of a parametric
  * bootstrap (see bootstrap.ts; in this thread; `bootstrapConfint` runs it in workers).
  */
+import { rejectPql } from '../model/pqlguard';
 import { OptionError } from '../errors';
 import { qnorm } from '../math/distributions';
 import { checkChoice, checkKeys, checkNumber, checkRecord } from '../options';
@@ -55,6 +56,7 @@ export function confint(fit: MerFit, opts: ConfintOptions = {}): ConfintRow[] {
   const level = options.level ?? 0.95;
   if (level >= 1) throw new OptionError('must be below 1', 'level');
   const method = options.method ?? 'profile';
+  if (method !== 'Wald') rejectPql(fit, `confint method '${method}'`);
   const names = confintNames(fit);
   let parm = names;
   if (options.parm !== undefined) {

@@ -39,13 +39,13 @@ export function testContext(fit: MerFit): TestContext {
   const model = fit.model;
   const names = fit.fixefNames.slice();
   return {
-    kind: model.kind,
+    kind: fit.method === 'PQL' ? 'glmm' : model.kind,
     names,
     beta: names.map((nm) => fit.fixef[nm]),
     vcov: fit.vcov,
     frame: model.frame,
     derivatives: () => {
-      if (model.kind !== 'lmm')
+      if (model.kind !== 'lmm' || fit.method === 'PQL')
         throw new FitError('Satterthwaite degrees of freedom need a linear mixed model');
       return varparDerivatives(fit, {
         model: model as LmmModel,

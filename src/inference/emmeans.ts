@@ -465,7 +465,7 @@ function emmDf(
   beta: number[],
 ): { vcov: number[][]; dfOf: (k: number[]) => number } {
   if (method === 'asymptotic') return { vcov: fit.vcov, dfOf: () => Infinity };
-  if (fit.model.kind !== 'lmm') {
+  if (fit.model.kind !== 'lmm' || fit.method === 'PQL') {
     throw new OptionError(
       `'${method}' applies to linear mixed models; GLMM means use 'asymptotic' (z) df`,
       'df',

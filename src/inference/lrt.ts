@@ -7,6 +7,7 @@
  * the 50:50 mixture of χ²(Df − 1) and χ²(Df) (Self & Liang; Stram & Lee), i.e. of χ²(0) and
  * χ²(1) for one added variance.
  */
+import { rejectPql } from '../model/pqlguard';
 import { OptionError } from '../errors';
 import type { MerFit } from '../results/fit';
 import { pchisqMixtureUpper, pchisqUpper } from '../math/pvalues';
@@ -125,6 +126,7 @@ function checkSameData(fits: readonly MerFit[]): void {
 
 /** Likelihood-ratio tests between nested fits, as lme4's anova(m0, m1, ...). */
 export function anova(...fits: MerFit[]): AnovaResult {
+  for (const f of fits) rejectPql(f, 'likelihood-ratio tests (anova of several models)');
   if (fits.length === 1 && Array.isArray(fits[0])) fits = fits[0] as unknown as MerFit[];
   if (fits.length < 2) {
     throw new OptionError('anova needs at least two fitted models to compare', 'models');

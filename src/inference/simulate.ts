@@ -5,6 +5,7 @@
  * prior weights (binomial: the weights are the trials, as lme4). Responses are on the scale that
  * `fit.refit(y)` takes (proportions for binomial). Reproducible for a seed.
  */
+import { rejectPql } from '../model/pqlguard';
 import { OptionError } from '../errors';
 import { Rng } from '../math/random';
 import type { GlmmModel } from '../model/glmm';
@@ -23,6 +24,7 @@ export function simulateResponses(
   nsim: number,
   options: SimulateOptions = {},
 ): Float64Array[] {
+  rejectPql(fit, 'simulate (and the parametric bootstrap)');
   if (!Number.isInteger(nsim) || nsim < 1) {
     throw new OptionError(`must be a positive integer (got ${String(nsim)})`, 'nsim');
   }

@@ -100,6 +100,8 @@ export interface Family {
 export interface FamilyOptions {
   /** Negative binomial theta (size), > 0. Required for 'negative.binomial'. */
   theta?: number;
+  /** Links accepted beyond R's list for the family (PQL accepts the binomial identity link). */
+  extraLinks?: readonly LinkName[];
 }
 
 const ALLOWED: Readonly<Record<FamilyKind, readonly LinkName[]>> = {
@@ -335,7 +337,7 @@ export function makeFamily(name: string, link?: string, options: FamilyOptions =
   const allowedLinks = ALLOWED[kind];
   const linkName = link ?? CANONICAL[kind];
   const lk = makeLink(linkName);
-  if (!allowedLinks.includes(lk.name)) {
+  if (!allowedLinks.includes(lk.name) && !options.extraLinks?.includes(lk.name)) {
     throw new OptionError(
       `link '${linkName}' not available for the ${kind} family; available links are ${allowedLinks
         .map((l) => `'${l}'`)

@@ -21,7 +21,7 @@ export interface FitMeta {
   messages?: string[];
 }
 
-type Model = LmmModel | GlmmModel;
+export type Model = LmmModel | GlmmModel;
 
 interface Core {
   theta: number[];
@@ -33,7 +33,7 @@ interface Core {
 }
 
 /** Fields every mixed model reports the same way, with `df` parameters in the likelihood. */
-function coreFields(m: Model, e: Core, df: number, messages: string[]) {
+export function coreFields(m: Model, e: Core, df: number, messages: string[]) {
   const { frame } = m;
   const re = m.randomCond.re;
   const n = frame.n;
@@ -71,7 +71,7 @@ function coreFields(m: Model, e: Core, df: number, messages: string[]) {
   };
 }
 
-function timings(meta: FitMeta, t: { optimize: number; finish: number }): Timings {
+export function timings(meta: FitMeta, t: { optimize: number; finish: number }): Timings {
   return {
     frame: meta.frameMs,
     setup: meta.setupMs,
@@ -81,12 +81,12 @@ function timings(meta: FitMeta, t: { optimize: number; finish: number }): Timing
   };
 }
 
-function backendName(m: Model): string {
+export function backendName(m: Model): string {
   const b = m.backend;
   return `${b.name}${b.variant === 'js' ? '' : `-${b.variant}`}`;
 }
 
-function names(meta: FitMeta) {
+export function names(meta: FitMeta) {
   return {
     ...(meta.dataName !== undefined ? { dataName: meta.dataName } : {}),
     ...(meta.weightsName !== undefined ? { weightsName: meta.weightsName } : {}),

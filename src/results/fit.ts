@@ -34,7 +34,14 @@ import {
 import { simulateResponses, type SimulateOptions } from '../inference/simulate';
 import { formatOptSummary } from './optsum';
 import { formatSummary, type SummaryOptions } from './summary';
-import type { MerFitData, OptimizerSummary, RanefGroup, Timings, VarCorrRow } from './types';
+import type {
+  MerFitData,
+  OptimizerSummary,
+  PqlInfo,
+  RanefGroup,
+  Timings,
+  VarCorrRow,
+} from './types';
 
 /** Settings `fit.update()` can change (the data and formula stay). */
 export interface UpdateOptions {
@@ -96,15 +103,20 @@ export interface MerFitJson {
   theta: number[];
   thetaNames: string[];
   sigma: JsonNumber;
-  logLik: JsonNumber;
+  /** null for PQL fits (no likelihood). */
+  logLik: JsonNumber | null;
   df: number;
-  AIC: JsonNumber;
-  BIC: JsonNumber;
-  deviance: JsonNumber;
+  AIC: JsonNumber | null;
+  BIC: JsonNumber | null;
+  deviance: JsonNumber | null;
   REMLcrit: JsonNumber | null;
   dfResid: number;
   /** Negative binomial θ (negative binomial fits only). */
   nbTheta?: number;
+  /** "PQL" for penalized quasi-likelihood fits (absent otherwise). */
+  method?: 'PQL';
+  /** PQL fits: dispersion rule and iteration record. */
+  pql?: PqlInfo;
   varCorr: VarCorrJson[];
   converged: boolean;
   singular: boolean;
@@ -154,7 +166,10 @@ export class MerFit implements MerFitData {
   readonly thetaNames: string[];
   /** Residual standard deviation σ (1 for binomial and Poisson). */
   readonly sigma: number;
-  /** Log-likelihood at the estimates (for REML fits: at the REML estimates, as lme4). */
+  /**
+   * Log-likelihood at the estimates (for REML fits: at the REML estimates, as lme4). PQL fits
+   * (`method: 'PQL'`) have no likelihood: NaN here (and in AIC, BIC, deviance), null in toJSON().
+   */
   readonly logLik: number;
   /** Number of parameters counted by the log-likelihood (its `df`). */
   readonly df: number;
@@ -208,6 +223,10 @@ export class MerFit implements MerFitData {
    * Printed by `summary()` and in `toJSON()`.
    */
   readonly vcovMethod: 'hessian' | 'RX' | 'none';
+  /** 'PQL' for penalized quasi-likelihood fits; absent for likelihood fits. */
+  readonly method?: 'PQL';
+  /** PQL fits: dispersion rule and iteration record. */
+  readonly pql?: PqlInfo;
   #live: LiveFit | null;
 
   constructor(data: MerFitData, live: LiveFit | null = null) {
@@ -251,6 +270,8 @@ export class MerFit implements MerFitData {
     if (data.offsetName !== undefined) this.offsetName = data.offsetName;
     if (data.eta !== undefined) this.eta = data.eta;
     if (data.nbTheta !== undefined) this.nbTheta = data.nbTheta;
+    if (data.method !== undefined) this.method = data.method;
+    if (data.pql !== undefined) this.pql = { ...data.pql };
   }
 
   /**
@@ -428,14 +449,21 @@ export class MerFit implements MerFitData {
       theta: this.theta.slice(),
       thetaNames: this.thetaNames.slice(),
       sigma: this.sigma,
-      logLik: this.logLik,
-      df: this.df,
-      AIC: this.AIC,
-      BIC: this.BIC,
-      deviance: this.deviance,
+      ...(this.method === 'PQL'
+        ? { logLik: null, df: this.df, AIC: null, BIC: null, deviance: null }
+        : {
+            logLik: this.logLik,
+            df: this.df,
+            AIC: this.AIC,
+            BIC: this.BIC,
+            deviance: this.deviance,
+          }),
       REMLcrit: this.REMLcrit,
       dfResid: this.dfResid,
       ...(this.nbTheta === undefined ? {} : { nbTheta: this.nbTheta }),
+      ...(this.method === undefined
+        ? {}
+        : { method: this.method, pql: { ...this.pql } as PqlInfo }),
       varCorr: this.varCorr.map((r) => ({ ...r })),
       converged: this.converged,
       singular: this.singular,

@@ -3,6 +3,7 @@
  * (named after lme4's `.prt.*` helpers) so that tests can compare sections one by one; every
  * number is formatted with the R emulation in ./format.ts at lme4's `digits = 4`.
  */
+import { pqlAicTable, pqlMethodTitle } from './pqlsummary';
 import {
   abbreviate,
   catFill,
@@ -60,6 +61,7 @@ export function usesScale(fit: MerFitData): boolean {
 
 /** lme4's `methTitle()`. */
 export function methodTitle(fit: MerFitData): string {
+  if (fit.method === 'PQL') return pqlMethodTitle(fit);
   const glmm = isGlmm(fit);
   const kind = glmm ? 'Generalized linear' : 'Linear';
   if (fit.REML && !glmm) return `${kind} mixed model fit by REML`;
@@ -97,6 +99,7 @@ export function deparseFormula(formula: string): string {
 
 /** `.prt.aictab`: the REML criterion, or the AIC/BIC/logLik/deviance/df.resid table; then a blank line. */
 export function summaryAicTable(fit: MerFitData): string {
+  if (fit.method === 'PQL') return pqlAicTable(fit);
   if (fit.REML && !isGlmm(fit)) {
     const crit = fit.REMLcrit ?? fit.deviance;
     return catFill(['REML criterion at convergence:', formatNumber(roundR(crit, 1))]) + '\n';

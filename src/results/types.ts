@@ -69,6 +69,7 @@ export interface MerFitData {
   thetaNames: string[];
   /** Residual standard deviation (1 for binomial/Poisson). */
   sigma: number;
+  /** Log-likelihood; NaN for PQL fits (no likelihood; the JSON form writes null). */
   logLik: number;
   /** Number of parameters in the likelihood (logLik df). */
   df: number;
@@ -112,4 +113,21 @@ export interface MerFitData {
   nbTheta?: number;
   /** How `vcov` was computed: the Hessian of the deviance over (θ, β), R_X, or none (p = 0). */
   vcovMethod: 'hessian' | 'RX' | 'none';
+  /** 'PQL' for penalized quasi-likelihood fits (glmer with method 'PQL'); absent otherwise. */
+  method?: 'PQL';
+  /** PQL fits: the dispersion rule and the iteration record. */
+  pql?: PqlInfo;
+}
+
+/** How a PQL fit ended (src/model/pql.ts). */
+export interface PqlInfo {
+  /** 'fixed': σ = 1 (Breslow–Clayton, Stroup–Kachman); 'estimated': σ free (MASS::glmmPQL). */
+  dispersion: 'fixed' | 'estimated';
+  /** Working LMM fits done. */
+  iterations: number;
+  /** Whether Σ(η − η_old)² / Ση² fell below `tolerance`. */
+  converged: boolean;
+  /** Σ(η − η_old)² / Ση² of the last iteration. */
+  relativeChange: number;
+  tolerance: number;
 }

@@ -163,6 +163,22 @@ export class GeeResident {
     );
   }
 
+  /** H and G under independence with φ = 1 at β: glm.fit's Fisher scoring (the GLM start). */
+  glmCrossprod(beta: ArrayLike<number>) {
+    const { d, at } = this;
+    this.setBeta(beta);
+    return this.runCrossprod(
+      d.familyCode,
+      d.linkCode,
+      CORSTR_INDEPENDENCE,
+      at.y,
+      at.w,
+      at.off,
+      1,
+      false,
+    );
+  }
+
   /**
    * The weighted least-squares cross-products X'WX and X'Wz of R's first IRLS step (glm.fit from
    * mustart): the kernel with the gaussian family, identity link and independence, at β = 0,

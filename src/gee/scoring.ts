@@ -136,7 +136,7 @@ function glmStart(m: GeeResident, family: Family): { beta: Float64Array; iterati
     );
   }
   for (let it = 1; it <= GLM_MAXIT; it++) {
-    const cp = m.crossprod(beta, 1, [], false);
+    const cp = m.glmCrossprod(beta);
     const delta = solve(cp.h, cp.g, m.p);
     if (delta === null) throw singular("the GLM start's information matrix");
     const step = stepWithValidMu(m, beta, delta);

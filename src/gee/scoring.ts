@@ -77,6 +77,12 @@ function sandwich(a: Float64Array, b: Float64Array, p: number): Float64Array {
       const akj = a[k + j * p];
       for (let i = 0; i < p; i++) out[i + j * p] += ab[i + k * p] * akj;
     }
+  // exactly symmetric (rounding leaves the two products a last bit apart)
+  for (let j = 0; j < p; j++)
+    for (let i = j + 1; i < p; i++) {
+      const v = 0.5 * (out[i + j * p] + out[j + i * p]);
+      out[i + j * p] = out[j + i * p] = v;
+    }
   return out;
 }
 

@@ -235,7 +235,7 @@ export function geeCrossprod(
  * per correlation parameter (their information matrix is diagonal for every structure here):
  * q = 1 for exchangeable and ar1, nWaves(nWaves-1)/2 for unstructured (pairs of waves in
  * geepack's order 1:2, 1:3, ..., 2:3, ...; waves ascend within a cluster). alpha as in
- * geeCrossprod.
+ * geeCrossprod. scratch: 2·nWaves doubles (ar1's sums by lag).
  */
 export function geeAlphaMoments(
   corstr: i32,
@@ -249,6 +249,7 @@ export function geeAlphaMoments(
   nWaves: i32,
   h: usize,
   g: usize,
+  scratch: usize,
 ): void {
   const q = corstr == CORSTR_UNSTRUCTURED ? (nWaves * (nWaves - 1)) / 2 : 1;
   for (let m = 0; m < q; m++) {
@@ -282,6 +283,44 @@ export function geeAlphaMoments(
     st(g, 0, gz / phi - ld(alpha, 0) * hw);
     return;
   }
+  if (corstr == CORSTR_AR1) {
+    // waves are integers: gather Σ w w z and Σ w w by lag d, then one power of ρ per lag
+    const lagW = scratch;
+    const lagZ = scratch + (<usize>nWaves << 3);
+    for (let d = 0; d < nWaves; d++) {
+      st(lagW, d, 0.0);
+      st(lagZ, d, 0.0);
+    }
+    for (let c = 0; c < nClusters; c++) {
+      const r0 = ldi(start, c);
+      const r1 = ldi(start, c + 1);
+      for (let j = r0; j < r1 - 1; j++) {
+        const wj = ld(w, j);
+        const zj = ld(pr, j) / phi;
+        const tj = ld(wave, j);
+        for (let k = j + 1; k < r1; k++) {
+          const d = <i32>(ld(wave, k) - tj);
+          const ww = wj * ld(w, k);
+          st(lagW, d, ld(lagW, d) + ww);
+          st(lagZ, d, ld(lagZ, d) + ww * zj * ld(pr, k));
+        }
+      }
+    }
+    const rho = ld(alpha, 0);
+    let hs = 0.0;
+    let gs = 0.0;
+    for (let d = 1; d < nWaves; d++) {
+      const sw = ld(lagW, d);
+      if (sw == 0.0) continue;
+      const fd = <f64>d;
+      const e = d == 1 ? 1.0 : fd * Math.pow(rho, fd - 1.0);
+      hs += sw * e * e;
+      gs += e * (ld(lagZ, d) - sw * Math.pow(rho, fd));
+    }
+    st(h, 0, hs);
+    st(g, 0, gs);
+    return;
+  }
   for (let c = 0; c < nClusters; c++) {
     const r0 = ldi(start, c);
     const r1 = ldi(start, c + 1);
@@ -293,19 +332,11 @@ export function geeAlphaMoments(
         const ww = wj * ld(w, k);
         const z = zj * ld(pr, k);
         const tk = ld(wave, k);
-        if (corstr == CORSTR_AR1) {
-          const rho = ld(alpha, 0);
-          const d = Math.abs(tk - tj);
-          const e = d == 1.0 ? 1.0 : d * Math.pow(rho, d - 1.0);
-          st(h, 0, ld(h, 0) + ww * e * e);
-          st(g, 0, ld(g, 0) + ww * e * (z - Math.pow(rho, d)));
-        } else {
-          const a = <i32>tj;
-          const b = <i32>tk;
-          const m = ((a - 1) * (2 * nWaves - a)) / 2 + (b - a) - 1;
-          st(h, m, ld(h, m) + ww);
-          st(g, m, ld(g, m) + ww * (z - ld(alpha, a - 1 + (b - 1) * nWaves)));
-        }
+        const a = <i32>tj;
+        const b = <i32>tk;
+        const m = ((a - 1) * (2 * nWaves - a)) / 2 + (b - a) - 1;
+        st(h, m, ld(h, m) + ww);
+        st(g, m, ld(g, m) + ww * (z - ld(alpha, a - 1 + (b - 1) * nWaves)));
       }
     }
   }

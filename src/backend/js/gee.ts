@@ -194,7 +194,7 @@ export function makeJsGeeKernels(heap: Heap): GeeKernels {
       return 0;
     },
 
-    geeAlphaMoments(corstr, nClusters, start, pr, w, wave, phi, alpha, nWaves, h, g) {
+    geeAlphaMoments(corstr, nClusters, start, pr, w, wave, phi, alpha, nWaves, h, g, scratch) {
       const f = heap.f64;
       const i32 = heap.i32;
       const q = corstr === CORSTR_UNSTRUCTURED ? (nWaves * (nWaves - 1)) / 2 : 1;
@@ -227,6 +227,40 @@ export function makeJsGeeKernels(heap: Heap): GeeKernels {
         f[g] = gz / phi - f[alpha] * hw;
         return;
       }
+      if (corstr === CORSTR_AR1) {
+        // waves are integers: gather Σ w w z and Σ w w by lag d, then one power of ρ per lag
+        const lagW = scratch;
+        const lagZ = scratch + nWaves;
+        f.fill(0, scratch, scratch + 2 * nWaves);
+        for (let c = 0; c < nClusters; c++) {
+          const r0 = i32[start + c];
+          const r1 = i32[start + c + 1];
+          for (let j = r0; j < r1 - 1; j++) {
+            const wj = f[w + j];
+            const zj = f[pr + j] / phi;
+            const tj = f[wave + j];
+            for (let k = j + 1; k < r1; k++) {
+              const d = f[wave + k] - tj;
+              const ww = wj * f[w + k];
+              f[lagW + d] += ww;
+              f[lagZ + d] += ww * zj * f[pr + k];
+            }
+          }
+        }
+        const rho = f[alpha];
+        let hs = 0.0;
+        let gs = 0.0;
+        for (let d = 1; d < nWaves; d++) {
+          const sw = f[lagW + d];
+          if (sw === 0) continue;
+          const e = d === 1 ? 1.0 : d * Math.pow(rho, d - 1.0);
+          hs += sw * e * e;
+          gs += e * (f[lagZ + d] - sw * Math.pow(rho, d));
+        }
+        f[h] = hs;
+        f[g] = gs;
+        return;
+      }
       for (let c = 0; c < nClusters; c++) {
         const r0 = i32[start + c];
         const r1 = i32[start + c + 1];
@@ -238,17 +272,9 @@ export function makeJsGeeKernels(heap: Heap): GeeKernels {
             const ww = wj * f[w + k];
             const z = zj * f[pr + k];
             const tk = f[wave + k];
-            if (corstr === CORSTR_AR1) {
-              const rho = f[alpha];
-              const d = Math.abs(tk - tj);
-              const e = d === 1 ? 1.0 : d * Math.pow(rho, d - 1.0);
-              f[h] += ww * e * e;
-              f[g] += ww * e * (z - Math.pow(rho, d));
-            } else {
-              const m = ((tj - 1) * (2 * nWaves - tj)) / 2 + (tk - tj) - 1;
-              f[h + m] += ww;
-              f[g + m] += ww * (z - f[alpha + tj - 1 + (tk - 1) * nWaves]);
-            }
+            const m = ((tj - 1) * (2 * nWaves - tj)) / 2 + (tk - tj) - 1;
+            f[h + m] += ww;
+            f[g + m] += ww * (z - f[alpha + tj - 1 + (tk - 1) * nWaves]);
           }
         }
       }

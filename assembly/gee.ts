@@ -11,7 +11,7 @@ import {
   CORSTR_INDEPENDENCE,
   CORSTR_UNSTRUCTURED,
 } from './geecodes';
-import { linkinv1, muEta1, variance1 } from './glm';
+import { devResid1, linkinv1, muEta1, variance1 } from './glm';
 import { ld, ldi, st } from './mem';
 
 /** geepack's validmu: binomial 0 < μ < 1, poisson and Gamma μ > 0, and finite. */
@@ -32,7 +32,7 @@ import { ld, ldi, st } from './mem';
 
 /**
  * Pearson residuals pr_i := (y_i - μ_i)/√V(μ_i) at η = offset + Xβ, and sums[0] := Σ w pr²,
- * sums[1] := Σ w, sums[2] := Σ pr². Returns the number of rows whose μ is not valid for the
+ * sums[1] := Σ w, sums[2] := Σ pr², sums[3] := the deviance Σ dev.resids(y, μ, w). Returns the number of rows whose μ is not valid for the
  * family (geepack halves the step until it is 0).
  */
 export function geeResiduals(
@@ -52,6 +52,7 @@ export function geeResiduals(
   let swr = 0.0;
   let sw = 0.0;
   let sr = 0.0;
+  let dev = 0.0;
   for (let i = 0; i < n; i++) {
     const mu = linkinv1(link, etaOf(i, p, x, beta, offset));
     if (!validMu(family, mu)) bad++;
@@ -61,10 +62,12 @@ export function geeResiduals(
     swr += wi * r * r;
     sw += wi;
     sr += r * r;
+    dev += devResid1(family, ld(y, i), mu, wi, 0.0);
   }
   st(sums, 0, swr);
   st(sums, 1, sw);
   st(sums, 2, sr);
+  st(sums, 3, dev);
   return bad;
 }
 

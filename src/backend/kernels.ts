@@ -196,8 +196,8 @@ export interface PirlsKernels {
  */
 export interface GeeKernels {
   /**
-   * pr := Pearson residuals (y - μ)/√V(μ) at η = offset + Xβ; sums[0..2] := Σ w pr², Σ w,
-   * Σ pr². Returns the number of rows whose μ is invalid for the family (geepack's validmu).
+   * pr := Pearson residuals (y - μ)/√V(μ) at η = offset + Xβ; sums[0..3] := Σ w pr², Σ w,
+   * Σ pr², the deviance Σ dev.resids(y, μ, w). Returns the number of rows whose μ is invalid for the family (geepack's validmu).
    */
   geeResiduals(
     family: number,

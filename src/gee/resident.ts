@@ -31,6 +31,8 @@ export interface ResidualSums {
   sw: number;
   /** Σ pr². */
   sr: number;
+  /** The deviance. */
+  dev: number;
 }
 
 export class GeeResident {
@@ -78,7 +80,7 @@ export class GeeResident {
       beta: heap.allocF64(p),
       pr: heap.allocF64(this.n),
       tmp: heap.allocF64(this.n),
-      sums: heap.allocF64(3),
+      sums: heap.allocF64(4),
       h: heap.allocF64(p * p),
       g: heap.allocF64(p),
       meat: heap.allocF64(p * p),
@@ -141,7 +143,7 @@ export class GeeResident {
       at.sums,
     );
     const f = this.backend.heap.f64;
-    return { bad, swr: f[at.sums], sw: f[at.sums + 1], sr: f[at.sums + 2] };
+    return { bad, swr: f[at.sums], sw: f[at.sums + 1], sr: f[at.sums + 2], dev: f[at.sums + 3] };
   }
 
   /**

@@ -34,9 +34,9 @@ export interface ScoringResult {
 
 /** Step halvings before a step that keeps μ invalid is given up. */
 const MAX_HALVINGS = 60;
-/** The GLM start iterates to this relative change of β (tighter than glm.fit's deviance rule). */
-const GLM_TOL = 1e-11;
-const GLM_MAXIT = 100;
+/** glm.control()'s epsilon and maxit. */
+const GLM_EPSILON = 1e-8;
+const GLM_MAXIT = 25;
 
 /** x := H⁻¹ g via Cholesky; null when H is not positive definite. */
 function solve(h: Float64Array, g: Float64Array, p: number): Float64Array | null {
@@ -119,36 +119,45 @@ function stepWithValidMu(m: GeeResident, beta: Float64Array, delta: Float64Array
 
 /**
  * R's glm.fit start (geeglm's `start <- glmFit$coef`): the first weighted least-squares step
- * from the family's mustart, then Fisher scoring under independence to convergence.
+ * from the family's mustart, then Fisher scoring (the same steps as glm.fit's IRLS) under
+ * glm.fit's own stopping rule, |dev - dev_old| / (|dev| + 0.1) < 1e-8 within 25 iterations, so
+ * that geepack's iterations start where it starts (for non-canonical links the iterates close
+ * in only linearly, and the start shows in geepack's answer).
  */
 function glmStart(m: GeeResident, family: Family): { beta: Float64Array; iterations: number } {
   const { y, w, offset } = m.d;
   const n = m.n;
   const z = new Float64Array(n);
   const w0 = new Float64Array(n);
+  let devOld = 0;
   for (let i = 0; i < n; i++) {
     const mu = family.mustart(y[i], w[i]);
     const eta = family.linkfun(mu);
     const me = family.muEta(eta);
     z[i] = eta - (offset ? offset[i] : 0) + (y[i] - mu) / me;
     w0[i] = (w[i] * me * me) / family.variance(mu);
+    devOld += family.devResid(y[i], mu, w[i]);
   }
   const first = m.wlsCrossprod(z, w0);
   let beta = solve(first.h, first.g, m.p);
   if (beta === null) throw singular("the GLM start's cross-product matrix X'WX");
-  if (m.residuals(beta).bad > 0) {
+  let sums = m.residuals(beta);
+  if (sums.bad > 0) {
     throw new FitError(
       'the GLM start gives fitted means outside the range of the family; try another link',
     );
   }
   for (let it = 1; it <= GLM_MAXIT; it++) {
+    if (Math.abs(sums.dev - devOld) / (Math.abs(sums.dev) + 0.1) < GLM_EPSILON) {
+      return { beta, iterations: it };
+    }
+    devOld = sums.dev;
     const cp = m.glmCrossprod(beta);
     const delta = solve(cp.h, cp.g, m.p);
     if (delta === null) throw singular("the GLM start's information matrix");
     const step = stepWithValidMu(m, beta, delta);
-    const change = maxAbs(step.delta) / (1 + maxAbs(beta));
     beta = step.beta;
-    if (change <= GLM_TOL) return { beta, iterations: it };
+    sums = step.sums;
   }
   return { beta, iterations: GLM_MAXIT };
 }

@@ -11,7 +11,7 @@ import {
   CORSTR_UNSTRUCTURED,
 } from '../../../assembly/geecodes';
 import type { GeeKernels, Heap } from '../kernels';
-import { variance1 } from './families';
+import { devResid1, variance1 } from './families';
 import { linkinv1, muEta1 } from './links';
 
 /** geepack's validmu: binomial 0 < μ < 1, poisson and Gamma μ > 0, and finite. */
@@ -115,6 +115,7 @@ export function makeJsGeeKernels(heap: Heap): GeeKernels {
       let swr = 0.0;
       let sw = 0.0;
       let sr = 0.0;
+      let dev = 0.0;
       for (let i = 0; i < n; i++) {
         const mu = linkinv1(link, etaOf(f, i, p, x, beta, offset));
         if (!validMu(family, mu)) bad++;
@@ -124,10 +125,12 @@ export function makeJsGeeKernels(heap: Heap): GeeKernels {
         swr += wi * r * r;
         sw += wi;
         sr += r * r;
+        dev += devResid1(family, f[y + i], mu, wi, 0.0);
       }
       f[sums] = swr;
       f[sums + 1] = sw;
       f[sums + 2] = sr;
+      f[sums + 3] = dev;
       return bad;
     },
 

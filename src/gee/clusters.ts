@@ -6,8 +6,9 @@
  * the same data sorted by id gives the same numbers).
  */
 import { DataError } from '../errors';
-import { makeFactor, subsetFactor } from '../frame/factor';
-import { makeTable } from '../frame/table';
+import { makeFactor, subsetFactor, type Factor } from '../frame/factor';
+import { formatRNumber } from '../formula/parse';
+import { makeTable, type RawColumn } from '../frame/table';
 import type { DataInput } from '../frame/types';
 import type { Corstr } from './options';
 
@@ -41,9 +42,8 @@ export function clusterLayout(
   corstr: Corstr,
 ): ClusterLayout {
   const table = makeTable(data);
-  const idFactor = subsetFactor(makeFactor(table.column(id), id), rowIndex);
-  const waveFactor =
-    waves === undefined ? null : subsetFactor(makeFactor(table.column(waves), waves), rowIndex);
+  const idFactor = keptFactor(table.column(id), id, rowIndex);
+  const waveFactor = waves === undefined ? null : keptFactor(table.column(waves), waves, rowIndex);
   const n = rowIndex.length;
   const nClusters = idFactor.levels.length;
   // counting sort by cluster: stable, so row order survives within a cluster
@@ -92,4 +92,22 @@ export function clusterLayout(
     labels: idFactor.levels,
     maxSize,
   };
+}
+
+/**
+ * The factor of a column over the kept rows (levels in R's order, unused ones dropped). A
+ * numeric column (the usual id) is coded from its sorted distinct values directly: a label
+ * string per row, as makeFactor builds, costs more than the whole fit on a million rows.
+ */
+function keptFactor(col: RawColumn, name: string, rowIndex: Int32Array): Factor {
+  if (col.kind !== 'numeric') return subsetFactor(makeFactor(col, name), rowIndex);
+  const n = rowIndex.length;
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = col.values[rowIndex[i]];
+  const distinct = Float64Array.from(new Set(values)).sort();
+  const code = new Map<number, number>();
+  distinct.forEach((v, k) => code.set(v, k));
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) codes[i] = code.get(values[i]) as number;
+  return { codes, levels: Array.from(distinct, formatRNumber) };
 }

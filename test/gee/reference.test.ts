@@ -1,5 +1,6 @@
 /**
- * gee() against geepack's geeglm (test/fixtures/gee/make-gee.R and the shared epil reference):
+ * gee() against geepack's geeglm (test/fixtures/gee/make-gee.R, and epil_gee_exch.json: a copy of
+ * the shared reference ../shared/reference/fits/epil_gee_exch.json):
  * coefficients within 1e-5 relative, robust and model-based SEs within 1e-4 relative,
  * correlation parameters within 1e-4 absolute, the scale within 1e-4 relative, robust Wald
  * tests within 1e-4 relative; on both backends. The simulated data are shuffled (clusters are
@@ -38,9 +39,7 @@ const refs = Object.values(
     GeeRef
   >,
 );
-const shared = JSON.parse(
-  readFileSync('/work/shared/reference/fits/epil_gee_exch.json', 'utf8').toString(),
-) as {
+const shared = JSON.parse(readFileSync(join(fixturesDir, 'gee', 'epil_gee_exch.json'), 'utf8')) as {
   fixef: Record<string, number>;
   robust_se: Record<string, number>;
   alpha: number;

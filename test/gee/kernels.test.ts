@@ -124,56 +124,12 @@ describe.each(['wasm', 'js'] as const)('GEE kernels (%s)', (name) => {
   f.set(beta, at.beta);
   heap.i32.set(start, at.start);
 
-  const setAlpha = (corstr: number) => {
-    if (corstr === CORSTR_UNSTRUCTURED) {
-      const R = corr(corstr, [1, 2, 3, 4, 5]);
-      for (let a = 0; a < W; a++) for (let c = 0; c < W; c++) f[at.alpha + a + c * W] = R[a][c];
-    } else f[at.alpha] = corstr === CORSTR_AR1 ? 0.6 : 0.35;
-  };
-
-  test.each([CORSTR_INDEPENDENCE, CORSTR_EXCHANGEABLE, CORSTR_AR1, CORSTR_UNSTRUCTURED])(
-    'geeCrossprod, corstr %i',
-    (corstr) => {
-      setAlpha(corstr);
-      const status = b.kernels.geeCrossprod(
-        FAMILY_POISSON,
-        LINK_LOG,
-        corstr,
-        4,
-        p,
-        at.start,
-        at.x,
-        at.beta,
-        -1,
-        at.y,
-        at.w,
-        at.wave,
-        phi,
-        at.alpha,
-        W,
-        at.h,
-        at.g,
-        at.meat,
-        at.scratch,
-      );
-      expect(status).toBe(0);
-      const want = dense(corstr);
-      for (let a = 0; a < p; a++) {
-        expect(f[at.g + a]).toBeCloseTo(want.g[a], 12);
-        for (let c = 0; c <= a; c++) {
-          expect(f[at.h + a + c * p]).toBeCloseTo(want.h[a][c], 12);
-          expect(f[at.meat + a + c * p]).toBeCloseTo(want.meat[a][c], 12);
-        }
-      }
-    },
-  );
-
-  test('geeCrossprod reports the cluster whose working correlation is not positive definite', () => {
-    f[at.alpha] = -0.6; // 1 + (s - 1)a < 0 for the cluster of size 3 (cluster index 1)
-    const status = b.kernels.geeCrossprod(
+  /** geeCrossprod over the test data (meat: at.meat or -1). */
+  const crossprod = (corstr: number, meat: number) =>
+    b.kernels.geeCrossprod(
       FAMILY_POISSON,
       LINK_LOG,
-      CORSTR_EXCHANGEABLE,
+      corstr,
       4,
       p,
       at.start,
@@ -188,9 +144,37 @@ describe.each(['wasm', 'js'] as const)('GEE kernels (%s)', (name) => {
       W,
       at.h,
       at.g,
-      -1,
+      meat,
       at.scratch,
     );
+
+  const setAlpha = (corstr: number) => {
+    if (corstr === CORSTR_UNSTRUCTURED) {
+      const R = corr(corstr, [1, 2, 3, 4, 5]);
+      for (let a = 0; a < W; a++) for (let c = 0; c < W; c++) f[at.alpha + a + c * W] = R[a][c];
+    } else f[at.alpha] = corstr === CORSTR_AR1 ? 0.6 : 0.35;
+  };
+
+  test.each([CORSTR_INDEPENDENCE, CORSTR_EXCHANGEABLE, CORSTR_AR1, CORSTR_UNSTRUCTURED])(
+    'geeCrossprod, corstr %i',
+    (corstr) => {
+      setAlpha(corstr);
+      const status = crossprod(corstr, at.meat);
+      expect(status).toBe(0);
+      const want = dense(corstr);
+      for (let a = 0; a < p; a++) {
+        expect(f[at.g + a]).toBeCloseTo(want.g[a], 12);
+        for (let c = 0; c <= a; c++) {
+          expect(f[at.h + a + c * p]).toBeCloseTo(want.h[a][c], 12);
+          expect(f[at.meat + a + c * p]).toBeCloseTo(want.meat[a][c], 12);
+        }
+      }
+    },
+  );
+
+  test('geeCrossprod reports the cluster whose working correlation is not positive definite', () => {
+    f[at.alpha] = -0.6; // 1 + (s - 1)a < 0 for the cluster of size 3 (cluster index 1)
+    const status = crossprod(CORSTR_EXCHANGEABLE, -1);
     expect(status).toBe(2);
   });
 

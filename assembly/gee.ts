@@ -238,7 +238,7 @@ export function geeCrossprod(
  * per correlation parameter (their information matrix is diagonal for every structure here):
  * q = 1 for exchangeable and ar1, nWaves(nWaves-1)/2 for unstructured (pairs of waves in
  * geepack's order 1:2, 1:3, ..., 2:3, ...; waves ascend within a cluster). alpha as in
- * geeCrossprod. scratch: 2·nWaves doubles (ar1's sums by lag).
+ * geeCrossprod.
  */
 export function geeAlphaMoments(
   corstr: i32,
@@ -252,7 +252,6 @@ export function geeAlphaMoments(
   nWaves: i32,
   h: usize,
   g: usize,
-  scratch: usize,
 ): void {
   const q = corstr == CORSTR_UNSTRUCTURED ? (nWaves * (nWaves - 1)) / 2 : 1;
   for (let m = 0; m < q; m++) {
@@ -287,41 +286,48 @@ export function geeAlphaMoments(
     return;
   }
   if (corstr == CORSTR_AR1) {
-    // waves are integers: gather Σ w w z and Σ w w by lag d, then one power of ρ per lag
-    const lagW = scratch;
-    const lagZ = scratch + (<usize>nWaves << 3);
-    for (let d = 0; d < nWaves; d++) {
-      st(lagW, d, 0.0);
-      st(lagZ, d, 0.0);
-    }
+    // Over the pairs j < k of a cluster (lag d = t_k - t_j, E = d ρ^(d-1), a = w·pr):
+    // T1 = Σ a_j a_k E, T2 = Σ w_j w_k E ρ^d = ρ Σ w w d σ^(d-1) and T3 = Σ w w E² =
+    // Σ w w d² σ^(d-1), with σ = ρ². Each is a running sum over k of chains
+    // A = Σ_{j<k} f_j b^d, F = Σ f_j d b^(d-1), Q = Σ f_j d² b^(d-1) that move to the next
+    // row by the gap g alone, so a cluster of s rows costs O(s), not O(s²):
+    // A' = b^g (A + f), F' = b^g F + g b^(g-1) (A + f), Q' = b^g Q + 2g b^g F + g² b^(g-1) (A + f).
+    const rho = ld(alpha, 0);
+    const sig = rho * rho;
+    let t1 = 0.0;
+    let t2 = 0.0;
+    let t3 = 0.0;
     for (let c = 0; c < nClusters; c++) {
       const r0 = ldi(start, c);
       const r1 = ldi(start, c + 1);
-      for (let j = r0; j < r1 - 1; j++) {
-        const wj = ld(w, j);
-        const zj = ld(pr, j) / phi;
-        const tj = ld(wave, j);
-        for (let k = j + 1; k < r1; k++) {
-          const d = <i32>(ld(wave, k) - tj);
-          const ww = wj * ld(w, k);
-          st(lagW, d, ld(lagW, d) + ww);
-          st(lagZ, d, ld(lagZ, d) + ww * zj * ld(pr, k));
-        }
+      let aA = 0.0; // chains in ρ over a
+      let aF = 0.0;
+      let wA = 0.0; // chains in σ over w
+      let wF = 0.0;
+      let wQ = 0.0;
+      for (let k = r0 + 1; k < r1; k++) {
+        const gap = ld(wave, k) - ld(wave, k - 1);
+        const wp = ld(w, k - 1);
+        const ap = wp * ld(pr, k - 1);
+        const rg = gap == 1.0 ? rho : Math.pow(rho, gap);
+        const rg1 = gap == 1.0 ? 1.0 : Math.pow(rho, gap - 1.0);
+        const sg = gap == 1.0 ? sig : Math.pow(sig, gap);
+        const sg1 = gap == 1.0 ? 1.0 : Math.pow(sig, gap - 1.0);
+        const aAf = aA + ap;
+        aF = rg * aF + gap * rg1 * aAf;
+        aA = rg * aAf;
+        const wAf = wA + wp;
+        wQ = sg * wQ + 2.0 * gap * sg * wF + gap * gap * sg1 * wAf;
+        wF = sg * wF + gap * sg1 * wAf;
+        wA = sg * wAf;
+        const wk = ld(w, k);
+        t1 += wk * ld(pr, k) * aF;
+        t2 += wk * wF;
+        t3 += wk * wQ;
       }
     }
-    const rho = ld(alpha, 0);
-    let hs = 0.0;
-    let gs = 0.0;
-    for (let d = 1; d < nWaves; d++) {
-      const sw = ld(lagW, d);
-      if (sw == 0.0) continue;
-      const fd = <f64>d;
-      const e = d == 1 ? 1.0 : fd * Math.pow(rho, fd - 1.0);
-      hs += sw * e * e;
-      gs += e * (ld(lagZ, d) - sw * Math.pow(rho, fd));
-    }
-    st(h, 0, hs);
-    st(g, 0, gs);
+    st(h, 0, t3);
+    st(g, 0, t1 / phi - rho * t2);
     return;
   }
   for (let c = 0; c < nClusters; c++) {

@@ -243,7 +243,7 @@ export interface GeeKernels {
    * The correlation equation's sums (geepack's update_alpha): over pairs j < k within
    * clusters, h[m] := Σ w_j w_k E_jk² and g[m] := Σ w_j w_k E_jk (pr_j pr_k/φ - ρ_jk), one m
    * per correlation parameter (1 for exchangeable and ar1; nWaves(nWaves-1)/2 for unstructured,
-   * in geepack's order 1:2, 1:3, ..., 2:3, ...). E_jk = dρ_jk/dα. scratch: 2·nWaves doubles.
+   * in geepack's order 1:2, 1:3, ..., 2:3, ...). E_jk = dρ_jk/dα.
    */
   geeAlphaMoments(
     corstr: number,
@@ -257,7 +257,6 @@ export interface GeeKernels {
     nWaves: number,
     h: number,
     g: number,
-    scratch: number,
   ): void;
 }
 

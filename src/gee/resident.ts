@@ -53,8 +53,7 @@ export class GeeResident {
     | 'h'
     | 'g'
     | 'meat'
-    | 'scratch'
-    | 'lag',
+    | 'scratch',
     number
   > & { start: number; alpha: number; ha: number; ga: number };
 
@@ -88,7 +87,6 @@ export class GeeResident {
       alpha: heap.allocF64(Math.max(1, W * W)),
       ha: heap.allocF64(this.q),
       ga: heap.allocF64(this.q),
-      lag: heap.allocF64(2 * Math.max(1, W)),
       start: heap.allocI32(this.nClusters + 1),
     };
     this.at = at;
@@ -263,7 +261,6 @@ export class GeeResident {
       d.layout.nWaves,
       at.ha,
       at.ga,
-      at.lag,
     );
     const f = this.backend.heap.f64;
     return { h: f.slice(at.ha, at.ha + q), g: f.slice(at.ga, at.ga + q) };

@@ -208,7 +208,6 @@ describe.each(['wasm', 'js'] as const)('GEE kernels (%s)', (name) => {
         W,
         at.ha,
         at.ga,
-        at.scratch,
       );
       const q = corstr === CORSTR_UNSTRUCTURED ? 10 : 1;
       const h = new Array<number>(q).fill(0);

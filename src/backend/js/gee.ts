@@ -197,7 +197,7 @@ export function makeJsGeeKernels(heap: Heap): GeeKernels {
       return 0;
     },
 
-    geeAlphaMoments(corstr, nClusters, start, pr, w, wave, phi, alpha, nWaves, h, g, scratch) {
+    geeAlphaMoments(corstr, nClusters, start, pr, w, wave, phi, alpha, nWaves, h, g) {
       const f = heap.f64;
       const i32 = heap.i32;
       const q = corstr === CORSTR_UNSTRUCTURED ? (nWaves * (nWaves - 1)) / 2 : 1;
@@ -231,37 +231,43 @@ export function makeJsGeeKernels(heap: Heap): GeeKernels {
         return;
       }
       if (corstr === CORSTR_AR1) {
-        // waves are integers: gather Σ w w z and Σ w w by lag d, then one power of ρ per lag
-        const lagW = scratch;
-        const lagZ = scratch + nWaves;
-        f.fill(0, scratch, scratch + 2 * nWaves);
+        // O(s) chains per cluster instead of all pairs: see assembly/gee.ts
+        const rho = f[alpha];
+        const sig = rho * rho;
+        let t1 = 0.0;
+        let t2 = 0.0;
+        let t3 = 0.0;
         for (let c = 0; c < nClusters; c++) {
           const r0 = i32[start + c];
           const r1 = i32[start + c + 1];
-          for (let j = r0; j < r1 - 1; j++) {
-            const wj = f[w + j];
-            const zj = f[pr + j] / phi;
-            const tj = f[wave + j];
-            for (let k = j + 1; k < r1; k++) {
-              const d = f[wave + k] - tj;
-              const ww = wj * f[w + k];
-              f[lagW + d] += ww;
-              f[lagZ + d] += ww * zj * f[pr + k];
-            }
+          let aA = 0.0;
+          let aF = 0.0;
+          let wA = 0.0;
+          let wF = 0.0;
+          let wQ = 0.0;
+          for (let k = r0 + 1; k < r1; k++) {
+            const gap = f[wave + k] - f[wave + k - 1];
+            const wp = f[w + k - 1];
+            const ap = wp * f[pr + k - 1];
+            const rg = gap === 1 ? rho : Math.pow(rho, gap);
+            const rg1 = gap === 1 ? 1.0 : Math.pow(rho, gap - 1.0);
+            const sg = gap === 1 ? sig : Math.pow(sig, gap);
+            const sg1 = gap === 1 ? 1.0 : Math.pow(sig, gap - 1.0);
+            const aAf = aA + ap;
+            aF = rg * aF + gap * rg1 * aAf;
+            aA = rg * aAf;
+            const wAf = wA + wp;
+            wQ = sg * wQ + 2.0 * gap * sg * wF + gap * gap * sg1 * wAf;
+            wF = sg * wF + gap * sg1 * wAf;
+            wA = sg * wAf;
+            const wk = f[w + k];
+            t1 += wk * f[pr + k] * aF;
+            t2 += wk * wF;
+            t3 += wk * wQ;
           }
         }
-        const rho = f[alpha];
-        let hs = 0.0;
-        let gs = 0.0;
-        for (let d = 1; d < nWaves; d++) {
-          const sw = f[lagW + d];
-          if (sw === 0) continue;
-          const e = d === 1 ? 1.0 : d * Math.pow(rho, d - 1.0);
-          hs += sw * e * e;
-          gs += e * (f[lagZ + d] - sw * Math.pow(rho, d));
-        }
-        f[h] = hs;
-        f[g] = gs;
+        f[h] = t3;
+        f[g] = t1 / phi - rho * t2;
         return;
       }
       for (let c = 0; c < nClusters; c++) {

@@ -63,7 +63,7 @@ export function createWasmGeeKernels(ex: WasmExports): GeeKernels {
         optionalPtr(meat),
         scratch * 8,
       ),
-    geeAlphaMoments: (corstr, nClusters, start, pr, w, wave, phi, alpha, nWaves, h, g, scratch) =>
+    geeAlphaMoments: (corstr, nClusters, start, pr, w, wave, phi, alpha, nWaves, h, g) =>
       ex.geeAlphaMoments(
         corstr,
         nClusters,
@@ -76,7 +76,6 @@ export function createWasmGeeKernels(ex: WasmExports): GeeKernels {
         nWaves,
         h * 8,
         g * 8,
-        scratch * 8,
       ),
   };
 }

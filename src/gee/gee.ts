@@ -227,6 +227,7 @@ export function geeWith(
     vcovRobust: res.vcovRobust,
     alpha: res.alpha,
     nWaves: layout.nWaves,
+    waveLabels: layout.waveLabels,
     scale: res.scale,
     clusters: layout.labels.length,
     maxClusterSize: layout.maxSize,

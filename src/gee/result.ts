@@ -35,6 +35,8 @@ export interface GeeFitData {
   vcovRobust: Float64Array;
   alpha: Float64Array;
   nWaves: number;
+  /** Labels of waves 1..nWaves (the rows and columns of an unstructured alpha). */
+  waveLabels: string[];
   scale: number;
   clusters: number;
   maxClusterSize: number;
@@ -209,11 +211,11 @@ export class GeeFit {
       lines.push(
         typeof a === 'number'
           ? `Estimated correlation parameter (alpha): ${formatNumbers([a], 4)[0]}`
-          : `Estimated working correlation (unstructured, waves 1..${a.length}):\n` +
+          : `Estimated working correlation (unstructured, by ${d.waves ?? 'position in the cluster'}):\n` +
               printMatrix(
                 a.map((r) => formatNumbers(r, 4)),
-                a.map((_, i) => String(i + 1)),
-                a.map((_, i) => String(i + 1)),
+                d.waveLabels,
+                d.waveLabels,
                 { right: true },
               ).trimEnd(),
       );
@@ -237,6 +239,7 @@ export class GeeFit {
       se: this.se,
       robustSe: this.robustSe,
       alpha: this.alpha,
+      ...(this.corstr === 'unstructured' ? { alphaWaves: [...this.d.waveLabels] } : {}),
       scale: this.scale,
       clusters: this.clusters,
       maxClusterSize: this.maxClusterSize,

@@ -177,7 +177,7 @@ export function scoreGee(
   const hasAlpha = m.d.corstrCode !== 0;
   const start = glmStart(m, family);
   let beta = start.beta;
-  let alpha = new Float64Array(hasAlpha ? m.q : 0);
+  const alpha = new Float64Array(hasAlpha ? m.q : 0);
   // geese.fit's start of the scale: mean squared Pearson residual at x %*% b, without offset
   let scale = m.residuals(beta, false).sr / m.n;
   let iterations = 0;

@@ -32,3 +32,5 @@ export {
 } from './system';
 // PirlsKernels: the PIRLS loop over a PIRLS descriptor
 export { pirlsRun } from './pirls';
+// GeeKernels: the per-cluster sums of GEE (marginal models)
+export { geeResiduals, geeCrossprod, geeAlphaMoments } from './gee';

@@ -66,3 +66,5 @@ export {
 } from './inference/emmeans';
 export type { AtValue } from './inference/refgrid';
 export type { PredictionWithSe } from './inference/predictse';
+export { gee, geeSync, GeeFit, type GeeOptions } from './gee/gee';
+export type { GeeWaldTest, GeeAnovaRow } from './gee/result';

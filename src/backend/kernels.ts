@@ -186,8 +186,84 @@ export interface PirlsKernels {
   pirlsRun(pd: number, joint: number, fromData: number): number;
 }
 
+/**
+ * GEE kernels (assembly/gee.ts, src/backend/js/gee.ts): the n-row passes of geepack's Fisher
+ * scoring for a marginal model. Rows are sorted by cluster; cluster c holds rows start[c] ..
+ * start[c+1]-1 (start: nClusters+1 int32s). `corstr` is a CORSTR_* code of
+ * assembly/geecodes.ts; x is row-major n×p; offset -1 = none; wave holds each row's 1-based wave
+ * (doubles, ascending within a cluster); alpha is ρ at alpha[0] (exchangeable, ar1) or the
+ * nWaves×nWaves working correlation matrix (unstructured, column-major).
+ */
+export interface GeeKernels {
+  /**
+   * pr := Pearson residuals (y - μ)/√V(μ) at η = offset + Xβ; sums[0..3] := Σ w pr², Σ w,
+   * Σ pr², the deviance Σ dev.resids(y, μ, w). Returns the number of rows whose μ is invalid for the family (geepack's validmu).
+   */
+  geeResiduals(
+    family: number,
+    link: number,
+    n: number,
+    p: number,
+    x: number,
+    beta: number,
+    offset: number,
+    y: number,
+    w: number,
+    pr: number,
+    sums: number,
+  ): number;
+  /**
+   * h := Σ D_iᵀ R_i⁻¹ D_i (lower triangle of p×p), g := Σ D_iᵀ R_i⁻¹ r_i and, unless meat is
+   * -1, meat := Σ U_i U_iᵀ (U_i = D_iᵀ R_i⁻¹ r_i; lower triangle), with D_i = diag(√(w/(φV))
+   * dμ/dη) X_i and r_i = √(w/(φV)) (y - μ). scratch: maxS·(p+1) + maxS² + p doubles. Returns
+   * 0, or c+1 when the working correlation of cluster c is not positive definite.
+   */
+  geeCrossprod(
+    family: number,
+    link: number,
+    corstr: number,
+    nClusters: number,
+    p: number,
+    start: number,
+    x: number,
+    beta: number,
+    offset: number,
+    y: number,
+    w: number,
+    wave: number,
+    phi: number,
+    alpha: number,
+    nWaves: number,
+    h: number,
+    g: number,
+    meat: number,
+    scratch: number,
+  ): number;
+  /**
+   * The correlation equation's sums (geepack's update_alpha): over pairs j < k within
+   * clusters, h[m] := Σ w_j w_k E_jk² and g[m] := Σ w_j w_k E_jk (pr_j pr_k/φ - ρ_jk), one m
+   * per correlation parameter (1 for exchangeable and ar1; nWaves(nWaves-1)/2 for unstructured,
+   * in geepack's order 1:2, 1:3, ..., 2:3, ...). E_jk = dρ_jk/dα.
+   */
+  geeAlphaMoments(
+    corstr: number,
+    nClusters: number,
+    start: number,
+    pr: number,
+    w: number,
+    wave: number,
+    phi: number,
+    alpha: number,
+    nWaves: number,
+    h: number,
+    g: number,
+  ): void;
+}
+
 /** Every kernel a backend provides. */
 export interface Kernels extends DenseKernels, GlmKernels, SystemKernels, PirlsKernels {}
+/** (declaration merging: the GEE kernels join the contract without touching the line above) */
+export interface Kernels extends GeeKernels {}
 
 /** The kernels below the whole-system level (what the system and PIRLS kernels are built on). */
 export type BaseKernels = Omit<Kernels, keyof SystemKernels | keyof PirlsKernels>;

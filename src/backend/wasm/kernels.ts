@@ -1,5 +1,6 @@
 import type { DenseKernels, Kernels } from '../kernels';
 import type { WasmExports } from './exports';
+import { createWasmGeeKernels } from './gee';
 
 /**
  * Adapter from the element-offset contract to the WASM exports' byte pointers
@@ -62,6 +63,7 @@ export function createWasmModelKernels(ex: WasmExports): Omit<Kernels, keyof Den
       ex.groupSums(n, values * 8, group * 4, nGroups, out * 8, optionalPtr(extra)),
     fixedPredictor: (n, p, x, beta, base, out) =>
       ex.fixedPredictor(n, p, x * 8, beta * 8, optionalPtr(base), out * 8),
+    ...createWasmGeeKernels(ex),
   };
 }
 

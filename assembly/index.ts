@@ -20,6 +20,8 @@ export {
   glmDevResidSum,
 } from './glm';
 export { groupSums } from './ghq';
+// AgqKernels: the per-node steps of vector adaptive quadrature
+export { agqShiftModes, agqGroupDeviance, agqNodeAccumulate } from './agq';
 // SystemKernels: whole-system steps over a system descriptor
 export {
   systemCrossprod,

@@ -3,6 +3,7 @@ import { makeJsPirlsKernel } from './pirls';
 import { makeJsSystemKernels } from './system';
 import * as d from './dense';
 import { makeJsGlmKernels } from './glm';
+import { makeJsAgqKernels } from './agq';
 
 /**
  * The pure TypeScript dense kernels over `heap.f64`. The view is read on every call, so heap
@@ -30,6 +31,7 @@ export function createJsKernels(heap: Heap): Kernels {
   const base: BaseKernels = {
     ...createJsDenseKernels(heap),
     ...makeJsGlmKernels(heap),
+    ...makeJsAgqKernels(heap),
   };
   const withSystem = { ...base, ...makeJsSystemKernels(heap, base) };
   return { ...withSystem, ...makeJsPirlsKernel(heap, withSystem) };

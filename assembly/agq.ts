@@ -58,21 +58,6 @@ export function agqGroupDeviance(
   }
 }
 
-/**
- * One node of the product rule: mult[g] += exp(logFactor - (devc[g] - devc0[g]) / 2), with
- * logFactor = sum over dimensions of log(w) + z^2 / 2 (log scale, so tiny tail weights of large
- * rules do not underflow before exp(|z|^2 / 2) compensates).
- */
-export function agqNodeAccumulate(
-  nGroups: i32,
-  devcPtr: usize,
-  devc0Ptr: usize,
-  logFactor: f64,
-  multPtr: usize,
-): void {
-  for (let g: i32 = 0; g < nGroups; g++) {
-    const o = (<usize>g) << 3;
-    const d = load<f64>(devcPtr + o) - load<f64>(devc0Ptr + o);
-    store<f64>(multPtr + o, load<f64>(multPtr + o) + Math.exp(logFactor - 0.5 * d));
-  }
-}
+// agqNodeAccumulate (one node: mult[g] += exp(logFactor - (devc[g] - devc0[g]) / 2), with logFactor
+// summed over the dimensions) is the scalar rule's agqAccumulate of ./ghq, exported under the
+// contract's name from ./index.

@@ -21,7 +21,8 @@ export {
 } from './glm';
 export { groupSums } from './ghq';
 // AgqKernels: the per-node steps of vector adaptive quadrature
-export { agqShiftModes, agqGroupDeviance, agqNodeAccumulate } from './agq';
+export { agqShiftModes, agqGroupDeviance } from './agq';
+export { agqAccumulate as agqNodeAccumulate } from './ghq';
 // SystemKernels: whole-system steps over a system descriptor
 export {
   systemCrossprod,

@@ -11,6 +11,7 @@ import { buildModelFrame } from '../../src/frame/modelframe';
 import { makeFamily } from '../../src/model/family';
 import { GlmmModel } from '../../src/model/glmm';
 import { initializeFromData } from '../../src/model/pirls';
+import { betaTilde } from '../../src/inference/profile';
 
 /** Deterministic uniforms in (0, 1) (LCG) and standard normals from them (Box–Muller). */
 export function rng(seed: number): { unif: () => number; norm: () => number } {
@@ -177,19 +178,7 @@ export function modelOf(
   return m;
 }
 
-/** β̃ (the model's conditioned fixed effects) from β: the inverse of betaFromTilde. */
-export function betaTildeOf(m: GlmmModel, beta: number[]): Float64Array {
-  const { p, intercept, center, scale } = m.fixedCond;
-  const bt = new Float64Array(p);
-  for (let j = 0; j < p; j++) bt[j] = beta[j] * scale[j];
-  if (intercept >= 0) {
-    bt[intercept] = beta[intercept];
-    for (let j = 0; j < p; j++) if (j !== intercept) bt[intercept] += center[j] * beta[j];
-  }
-  return bt;
-}
-
 /** The library's log-likelihood at (θ, β) in lme4's units with `nAGQ` nodes per dimension. */
 export function libraryLogLik(m: GlmmModel, theta: number[], beta: number[], nAGQ: number): number {
-  return -0.5 * m.devianceAtThetaBeta(m.tildeFromTheta(theta), betaTildeOf(m, beta), nAGQ);
+  return -0.5 * m.devianceAtThetaBeta(m.tildeFromTheta(theta), betaTilde(m.fixedCond, beta), nAGQ);
 }

@@ -1,7 +1,8 @@
 /**
  * Generalized linear mixed models, as lme4's glmer: a first stage with β inside PIRLS (nAGQ = 0,
  * only θ optimized), then — unless nAGQ = 0 — θ and β optimized jointly on the Laplace
- * approximation (nAGQ = 1) or adaptive Gauss–Hermite quadrature (nAGQ > 1, one scalar term).
+ * approximation (nAGQ = 1) or adaptive Gauss–Hermite quadrature (nAGQ > 1: one scalar term as
+ * lme4's, or up to 3 effects per level of one grouping factor by the product rule of ./agq-vector).
  *
  * The model object owns the frame, the conditioned blocks, the two resident systems (with and
  * without the X columns) and the PIRLS buffers; a refit writes a new response into them.

@@ -3,7 +3,8 @@
 // (src/model/ghq.ts); each node enters as its scalar logFactor = log(w_k) + z_k^2 / 2.
 // groupSums is the contract's kernel (GlmKernels in src/backend/kernels.ts; TypeScript port in
 // src/backend/js/ghq.ts); agqAccumulate / agqPenalty are the same arithmetic as their namesakes
-// in src/model/ghq.ts, which the host runs (they are not exported from the module).
+// in src/model/ghq.ts, which the host runs for a scalar term; agqAccumulate is also the vector
+// rule's per-node kernel, exported as agqNodeAccumulate (assembly/index.ts, assembly/agq.ts).
 
 /**
  * out[g] := sum of values[i] over the i < n with group[i] = g (group: i32 level indices), plus

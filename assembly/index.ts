@@ -20,6 +20,9 @@ export {
   glmDevResidSum,
 } from './glm';
 export { groupSums } from './ghq';
+// AgqKernels: the per-node steps of vector adaptive quadrature
+export { agqShiftModes, agqGroupDeviance } from './agq';
+export { agqAccumulate as agqNodeAccumulate } from './ghq';
 // SystemKernels: whole-system steps over a system descriptor
 export {
   systemCrossprod,

@@ -146,6 +146,39 @@ export interface GlmKernels {
 }
 
 /**
+ * Adaptive Gauss–Hermite quadrature for vector random effects on one grouping factor (v effects
+ * per level, level-major u): the per-node steps of the product rule over all groups at once.
+ */
+export interface AgqKernels {
+  /**
+   * u[g·v + r] := u0[g·v + r] + Σ_c S_g[r + c·v] z[c] for g < nGroups, with S_g the v×v
+   * column-major matrix at scale + g·v² (the node z moved to each group's mode and scaled).
+   */
+  agqShiftModes(nGroups: number, v: number, u0: number, scale: number, z: number, u: number): void;
+  /**
+   * out[g] := Σ values[i] over the i < n with group[i] = g (i32 levels), plus Σ_r u[g·v + r]²:
+   * each group's conditional deviance at a node. out has nGroups values.
+   */
+  agqGroupDeviance(
+    n: number,
+    values: number,
+    group: number,
+    nGroups: number,
+    v: number,
+    u: number,
+    out: number,
+  ): void;
+  /** mult[g] += exp(logFactor − (devc[g] − devc0[g]) / 2) for g < nGroups. */
+  agqNodeAccumulate(
+    nGroups: number,
+    devc: number,
+    devc0: number,
+    logFactor: number,
+    mult: number,
+  ): void;
+}
+
+/**
  * Whole-system kernels over a system descriptor `sd` (an i32 record in the heap; fields in
  * assembly/descriptor.ts): the recipe steps of the mixed-model system as single calls.
  */
@@ -261,9 +294,13 @@ export interface GeeKernels {
 }
 
 /** Every kernel a backend provides. */
-export interface Kernels extends DenseKernels, GlmKernels, SystemKernels, PirlsKernels {}
-/** (declaration merging: the GEE kernels join the contract without touching the line above) */
-export interface Kernels extends GeeKernels {}
+export interface Kernels
+  extends DenseKernels,
+    GlmKernels,
+    SystemKernels,
+    PirlsKernels,
+    AgqKernels,
+    GeeKernels {}
 
 /** The kernels below the whole-system level (what the system and PIRLS kernels are built on). */
 export type BaseKernels = Omit<Kernels, keyof SystemKernels | keyof PirlsKernels>;

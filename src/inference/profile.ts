@@ -49,7 +49,7 @@ interface Problem {
 }
 
 /** β̃ from β (the inverse of betaFromTilde). */
-function betaTilde(cond: FixedConditioning, beta: ArrayLike<number>): Float64Array {
+export function betaTilde(cond: FixedConditioning, beta: ArrayLike<number>): Float64Array {
   const { p, intercept, center, scale } = cond;
   const bt = new Float64Array(p);
   for (let j = 0; j < p; j++) bt[j] = beta[j] * scale[j];

@@ -1,7 +1,8 @@
 /**
  * Generalized linear mixed models, as lme4's glmer: a first stage with β inside PIRLS (nAGQ = 0,
  * only θ optimized), then — unless nAGQ = 0 — θ and β optimized jointly on the Laplace
- * approximation (nAGQ = 1) or adaptive Gauss–Hermite quadrature (nAGQ > 1, one scalar term).
+ * approximation (nAGQ = 1) or adaptive Gauss–Hermite quadrature (nAGQ > 1: one scalar term as
+ * lme4's, or up to 3 effects per level of one grouping factor by the product rule of ./agq-vector).
  *
  * The model object owns the frame, the conditioned blocks, the two resident systems (with and
  * without the X columns) and the PIRLS buffers; a refit writes a new response into them.
@@ -16,6 +17,7 @@ import { minimize } from '../optim/minimize';
 import type { OptimResult } from '../optim/types';
 import { choleskyLower } from '../math/cholesky';
 import { agqDeviance } from './agq';
+import { AGQ_MAX_EFFECTS, agqVectorDeviance } from './agq-vector';
 import {
   betaFromTilde,
   bFromTilde,
@@ -190,6 +192,9 @@ export class GlmmModel {
     this.setThetaTilde(tt);
     this.st.beta = Float64Array.from(bt);
     const pdev = pirls(this.st, false);
+    if (nAGQ > 1 && this.st.sys.lay.blocks[0].v > 1) {
+      return agqVectorDeviance(this, nAGQ) - 2 * this.saturatedLL;
+    }
     return nAGQ > 1 ? agqDeviance(this, nAGQ) - 2 * this.saturatedLL : this.laplaceDeviance(pdev);
   }
 
@@ -239,13 +244,24 @@ function guarded(f: () => number, onFail: () => void): number {
   }
 }
 
-/** nAGQ > 1 integrates one scalar random effect per group (as lme4). */
+/**
+ * nAGQ > 1 integrates the random effects of one grouping factor: one scalar term (as lme4) or,
+ * by the product rule of ./agq-vector, up to AGQ_MAX_EFFECTS effects per level.
+ */
 function checkQuadrature(m: GlmmModel, nAGQ: number): void {
   const blocks = m.randomCond.re.blocks;
   if (nAGQ > 1 && !(blocks.length === 1 && blocks[0].v === 1)) {
-    throw new ModelSpecError(
-      `nAGQ > 1 is only available for models with a single, scalar random-effects term (got ${m.frame.randomTerms.map((t) => t.source).join(' + ')})`,
-    );
+    const terms = m.frame.randomTerms.map((t) => t.source).join(' + ');
+    if (blocks.length !== 1 || blocks[0].v > AGQ_MAX_EFFECTS) {
+      throw new ModelSpecError(
+        `nAGQ > 1 is only available for random effects from one grouping factor with at most ${AGQ_MAX_EFFECTS} effects per level (got ${terms})`,
+      );
+    }
+    if (m.fam.hasScale) {
+      throw new ModelSpecError(
+        `nAGQ > 1 with vector random effects (${terms}) is only available for families without a dispersion parameter (binomial, poisson, negative binomial), not ${m.fam.name}`,
+      );
+    }
   }
 }
 

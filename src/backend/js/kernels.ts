@@ -4,6 +4,7 @@ import { makeJsSystemKernels } from './system';
 import * as d from './dense';
 import { makeJsGlmKernels } from './glm';
 import { makeJsGeeKernels } from './gee';
+import { makeJsAgqKernels } from './agq';
 
 /**
  * The pure TypeScript dense kernels over `heap.f64`. The view is read on every call, so heap
@@ -32,6 +33,7 @@ export function createJsKernels(heap: Heap): Kernels {
     ...createJsDenseKernels(heap),
     ...makeJsGlmKernels(heap),
     ...makeJsGeeKernels(heap),
+    ...makeJsAgqKernels(heap),
   };
   const withSystem = { ...base, ...makeJsSystemKernels(heap, base) };
   return { ...withSystem, ...makeJsPirlsKernel(heap, withSystem) };

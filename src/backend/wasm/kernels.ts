@@ -64,6 +64,12 @@ export function createWasmModelKernels(ex: WasmExports): Omit<Kernels, keyof Den
     fixedPredictor: (n, p, x, beta, base, out) =>
       ex.fixedPredictor(n, p, x * 8, beta * 8, optionalPtr(base), out * 8),
     ...createWasmGeeKernels(ex),
+    agqShiftModes: (nGroups, v, u0, scale, z, u) =>
+      ex.agqShiftModes(nGroups, v, u0 * 8, scale * 8, z * 8, u * 8),
+    agqGroupDeviance: (n, values, group, nGroups, v, u, out) =>
+      ex.agqGroupDeviance(n, values * 8, group * 4, nGroups, v, u * 8, out * 8),
+    agqNodeAccumulate: (nGroups, devc, devc0, logFactor, mult) =>
+      ex.agqNodeAccumulate(nGroups, devc * 8, devc0 * 8, logFactor, mult * 8),
   };
 }
 

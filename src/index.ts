@@ -71,3 +71,5 @@ export type { WorkerProgress, FitPhase } from './worker/protocol';
 export type { FitSpec } from './inference/fitspec';
 /** Internal: the entry point of a glmm-wasm worker thread (src/worker/node-entry.ts). */
 export { startNodeWorker as __startNodeWorker } from './worker/node-entry';
+export { fitMany } from './worker/fitmany';
+export type { FitManyOptions, FitOutcome } from './worker/fitmany-specs';

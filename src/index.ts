@@ -53,8 +53,8 @@ export {
   type BootStatistic,
 } from './inference/bootstrap';
 export type { BootSummary } from './inference/bootsummary';
-/** Internal: the entry point of a bootstrap worker thread (src/inference/bootstrap-worker.ts). */
-export { runBootstrapWorker as __runBootstrapWorker } from './inference/bootstrap-worker';
+/** Internal: the bootstrap's job of the fit workers (src/inference/bootstrap-worker.ts). */
+export { runBootstrapRefits as __runBootstrapRefits } from './inference/bootstrap-worker';
 export {
   EmmGrid,
   type EmmeansOptions,

@@ -4,6 +4,8 @@
  * 'module' })`). It carries the library with the WASM inlined, so it needs no other file.
  */
 import { runWorker } from './runner';
+// the job kinds a worker serves besides single fits (they register when loaded)
+import '../inference/bootstrap-worker';
 import type { WorkerReply, WorkerRequest } from './protocol';
 
 /** What the runner needs of a worker's global scope. */

@@ -1,5 +1,5 @@
 /**
- * The Node (worker_threads) entry: a worker thread runs BOOT_SOURCE, which imports the library
+ * The Node (worker_threads) entry: a worker thread runs BOOT_SOURCE (./boot-source.ts), which imports the library
  * bundle the main side runs from (ESM or CJS; its URL comes in `workerData`) and calls
  * `startNodeWorker(parentPort)`. Nothing here imports node:worker_threads, so browsers never
  * see it.
@@ -20,14 +20,3 @@ export function startNodeWorker(port: NodePort): void {
     listen: (handler) => port.on('message', (m) => handler(m as WorkerRequest)),
   });
 }
-
-/** The script a worker thread evaluates (CommonJS, as `eval: true` workers are). */
-export const BOOT_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.url)
-  .then((m) => (m.__startNodeWorker ?? m.default.__startNodeWorker)(parentPort))
-  .catch((e) => parentPort.postMessage({
-    type: 'fatal',
-    error: { name: 'Error', message: 'glmm-wasm worker failed to start: ' + String((e && e.stack) || e), fields: {} },
-  }));
-`;

@@ -4,7 +4,7 @@
  * beside the library bundle, or `workerUrl`). Both are wrapped in one small handle.
  */
 import type { WorkerReply, WorkerRequest } from './protocol';
-import { BOOT_SOURCE } from './node-entry';
+import { BOOT_SOURCE } from './boot-source';
 import { fromWireError } from './wire-error';
 
 /** A started worker, whatever the environment. */

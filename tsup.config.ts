@@ -18,4 +18,12 @@ export default defineConfig([
     loader: { '.wasm': 'binary' },
     banner: { js: '#!/usr/bin/env node' },
   },
+  {
+    // the module Web Worker script fitInWorker starts in browsers (dist/worker.js, beside index.js)
+    entry: { worker: 'src/worker/browser-entry.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    platform: 'browser',
+    loader: { '.wasm': 'binary' },
+  },
 ]);

@@ -53,8 +53,8 @@ export {
   type BootStatistic,
 } from './inference/bootstrap';
 export type { BootSummary } from './inference/bootsummary';
-/** Internal: the entry point of a bootstrap worker thread (src/inference/bootstrap-worker.ts). */
-export { runBootstrapWorker as __runBootstrapWorker } from './inference/bootstrap-worker';
+/** Internal: the bootstrap's job of the fit workers (src/inference/bootstrap-worker.ts). */
+export { runBootstrapRefits as __runBootstrapRefits } from './inference/bootstrap-worker';
 export {
   EmmGrid,
   type EmmeansOptions,
@@ -68,3 +68,10 @@ export type { AtValue } from './inference/refgrid';
 export type { PredictionWithSe } from './inference/predictse';
 export { gee, geeSync, GeeFit, type GeeOptions } from './gee/gee';
 export type { GeeWaldTest, GeeAnovaRow } from './gee/result';
+export { fitInWorker, type WorkerFitOptions } from './worker/fit-in-worker';
+export type { WorkerProgress, FitPhase } from './worker/protocol';
+export type { FitSpec } from './inference/fitspec';
+/** Internal: the entry point of a glmm-wasm worker thread (src/worker/node-entry.ts). */
+export { startNodeWorker as __startNodeWorker } from './worker/node-entry';
+export { fitMany } from './worker/fitmany';
+export type { FitManyOptions, FitOutcome } from './worker/fitmany-specs';

@@ -1,43 +1,43 @@
 /**
- * The worker side of a parallel bootstrap: rebuilds the model from its FitSpec with this
- * thread's own kernel instance, refits each response it is sent and posts each replicate's
- * BootSummary back (or its error message) with its index.
+ * The worker side of a parallel bootstrap, a job of the fit workers (src/worker/runner.ts):
+ * rebuilds the model from its FitSpec with the worker's own kernel instance, refits each
+ * response it is sent and posts each replicate's BootSummary (or its error message) as an item
+ * with its index.
  */
 import { glmerSync } from '../api/glmer';
 import { lmerSync } from '../api/lmer';
 import type { DataInput } from '../frame/types';
+import { registerJob, type JobContext } from '../worker/runner';
+import { BOOTSTRAP_JOB } from './bootstrap';
 import { bootSummary } from './bootsummary';
 import type { FitSpec } from './fitspec';
 
-/** The messages a bootstrap worker posts. */
-export type WorkerReply =
-  | { index: number; summary: ReturnType<typeof bootSummary> }
-  | { index: number; error: string }
-  | { done: true };
+/** One item a bootstrap job posts per replicate. */
+export type RefitItem = { summary: ReturnType<typeof bootSummary> } | { error: string };
 
-interface Port {
-  postMessage(message: unknown): void;
+/** The job's payload: the fit to rebuild and the responses to refit, with their indices. */
+export interface RefitPayload {
+  spec: FitSpec;
+  jobs: { index: number; y: Float64Array }[];
 }
 
-export function runBootstrapWorker(
-  port: Port,
-  data: { spec: FitSpec; jobs: { index: number; y: Float64Array }[] },
-): void {
-  const { spec, jobs } = data;
+export function runBootstrapRefits(payload: unknown, ctx: JobContext): null {
+  const { spec, jobs } = payload as RefitPayload;
   const fit =
     spec.kind === 'lmer'
       ? lmerSync(spec.formula, spec.data as DataInput, spec.options)
       : glmerSync(spec.formula, spec.data as DataInput, spec.options);
   for (const { index, y } of jobs) {
+    let item: RefitItem;
     try {
-      port.postMessage({ index, summary: bootSummary(fit.refit(y)) } satisfies WorkerReply);
+      item = { summary: bootSummary(fit.refit(y)) };
     } catch (e) {
-      port.postMessage({
-        index,
-        error: e instanceof Error ? e.message : String(e),
-      } satisfies WorkerReply);
+      item = { error: e instanceof Error ? e.message : String(e) };
     }
+    ctx.item(index, item);
   }
   fit.dispose();
-  port.postMessage({ done: true } satisfies WorkerReply);
+  return null;
 }
+
+registerJob(BOOTSTRAP_JOB, runBootstrapRefits);

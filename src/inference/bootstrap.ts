@@ -3,13 +3,14 @@
  * simulated from the fit (src/inference/simulate.ts), each refitted on the same design
  * (`fit.refit`), and a statistic of each refit. The responses are drawn in this thread from the
  * seed before any refit, so the result is the same for any number of workers; with
- * `workers > 1` the refits run in Node's worker_threads, each worker rebuilding the model once
- * from the fit's call and data with its own kernel instance.
+ * `workers > 1` the refits run on a pool of fit workers (src/worker/pool.ts), each worker
+ * rebuilding the model once from the fit's call and data with its own kernel instance.
  */
 import { OptionError } from '../errors';
 import type { MerFit } from '../results/fit';
 import { bootParameters, bootSummary, type BootSummary } from './bootsummary';
-import type { WorkerReply } from './bootstrap-worker';
+import type { RefitItem, RefitPayload } from './bootstrap-worker';
+import { runOnPool } from '../worker/pool';
 import { fitSpecOf } from './fitspec';
 import { simulateResponses } from './simulate';
 
@@ -152,22 +153,10 @@ function percentiles(values: number[], probs: number[]): number[] {
   });
 }
 
-/** The URL of the library bundle this code runs from (what a worker imports). */
-async function libraryUrl(): Promise<string> {
-  if (typeof __filename === 'string') {
-    const { pathToFileURL } = await import('node:url');
-    return pathToFileURL(__filename).href; // the CommonJS bundle
-  }
-  return import.meta.url;
-}
+/** The job kind of the bootstrap's refits in a fit worker (served by ./bootstrap-worker.ts). */
+export const BOOTSTRAP_JOB = 'bootstrap-refits';
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.url)
-  .then((m) => (m.__runBootstrapWorker ?? m.default.__runBootstrapWorker)(parentPort, workerData))
-  .catch((e) => parentPort.postMessage({ fatal: String((e && e.stack) || e) }));
-`;
-
+/** The refits on a pool of fit workers (src/worker/pool.ts), replicate i on worker i mod workers. */
 async function refitInWorkers(
   fit: MerFit,
   ys: Float64Array[],
@@ -181,32 +170,25 @@ async function refitInWorkers(
       'workers',
     );
   }
-  let threads: typeof import('node:worker_threads');
-  try {
-    threads = await import('node:worker_threads');
-  } catch {
-    throw new OptionError("workers > 1 needs Node's worker_threads", 'workers');
-  }
-  const url = await libraryUrl();
-  const chunks = Array.from({ length: workers }, () => [] as { index: number; y: Float64Array }[]);
+  const chunks = Array.from({ length: workers }, () => [] as RefitPayload['jobs']);
   ys.forEach((y, index) => chunks[index % workers].push({ index, y }));
-  await Promise.all(
-    chunks
-      .filter((jobs) => jobs.length > 0)
-      .map(
-        (jobs) =>
-          new Promise<void>((resolve, reject) => {
-            const worker = new threads.Worker(WORKER_SOURCE, {
-              eval: true,
-              workerData: { url, spec, jobs },
-            });
-            worker.on('message', (m: WorkerReply | { fatal: string }) => {
-              if ('fatal' in m) reject(new Error(`bootstrap worker failed: ${m.fatal}`));
-              else if ('done' in m) void worker.terminate().then(() => resolve());
-              else record(m.index, 'error' in m ? m.error : m.summary);
-            });
-            worker.on('error', reject);
-          }),
-      ),
+  const used = chunks.filter((jobs) => jobs.length > 0);
+  const outcomes = await runOnPool(
+    used.length,
+    (w) => ({
+      // the spec's data are the caller's: cloned, never transferred
+      body: { type: 'job', kind: BOOTSTRAP_JOB, payload: { spec, jobs: used[w] } },
+      transfer: [],
+      listeners: {
+        onItem: (index, item) => {
+          const r = item as RefitItem;
+          record(index, 'error' in r ? r.error : r.summary);
+        },
+      },
+    }),
+    { workers },
   );
+  const failed = outcomes.find((o) => !o.ok);
+  if (failed && !failed.ok)
+    throw new Error(`bootstrap worker failed: ${failed.error.message}`, { cause: failed.error });
 }

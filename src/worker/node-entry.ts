@@ -1,0 +1,22 @@
+/**
+ * The Node (worker_threads) entry: a worker thread runs BOOT_SOURCE (./boot-source.ts), which imports the library
+ * bundle the main side runs from (ESM or CJS; its URL comes in `workerData`) and calls
+ * `startNodeWorker(parentPort)`. Nothing here imports node:worker_threads, so browsers never
+ * see it.
+ */
+import { runWorker } from './runner';
+import type { WorkerReply, WorkerRequest } from './protocol';
+
+/** What the runner needs of worker_threads' parentPort. */
+interface NodePort {
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  on(event: 'message', handler: (message: unknown) => void): void;
+}
+
+/** Serves fit requests on a worker thread's parentPort. */
+export function startNodeWorker(port: NodePort): void {
+  runWorker({
+    post: (message: WorkerReply, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer),
+    listen: (handler) => port.on('message', (m) => handler(m as WorkerRequest)),
+  });
+}

@@ -1,0 +1,303 @@
+/**
+ * The demo page: data (example, CSV file or drop, generated large data) -> formula and family
+ * controls -> fit in a worker (progress, cancel) -> summary tables and plots.
+ * Everything statistical comes from the library's browser bundle; this file is only UI.
+ */
+import {
+  FormulaSyntaxError,
+  UnknownColumnError,
+  buildModelFrame,
+  parseCsv,
+} from '/dist/browser.js';
+import { fitInBackground } from './fit-client.js';
+import { LARGE_FORMULA, largeBinaryData } from './large.js';
+import { caterpillar, diagnostics } from './plots.js';
+import { renderFixef, renderStats, renderVarCorr } from './summary.js';
+
+/** Suggested model per bundled example (what the reference fits use). */
+const EXAMPLES = {
+  cbpp: { formula: 'cbind(incidence, size - incidence) ~ period + (1 | herd)', family: 'binomial' },
+  sleepstudy: { formula: 'Reaction ~ Days + (Days | Subject)', family: 'gaussian' },
+  dyestuff: { formula: 'Yield ~ 1 + (1 | Batch)', family: 'gaussian' },
+  dyestuff2: { formula: 'Yield ~ 1 + (1 | Batch)', family: 'gaussian' },
+  penicillin: { formula: 'diameter ~ 1 + (1 | plate) + (1 | sample)', family: 'gaussian' },
+  pastes: { formula: 'strength ~ 1 + (1 | batch/cask)', family: 'gaussian' },
+  epil: { formula: 'y ~ trt + lbase + lage + (1 | subject)', family: 'poisson' },
+  rcbd_counts: { formula: 'count ~ trt + (1 | block) + (1 | block:trt)', family: 'poisson' },
+  gamma_sim: { formula: 'y ~ x + (1 | g)', family: 'Gamma', link: 'log' },
+  clinics: {
+    formula: 'cbind(fav, n - fav) ~ trt + (1 | clinic) + (1 | clinic:trt)',
+    family: 'binomial',
+  },
+};
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  example: $('example'),
+  large: $('large'),
+  file: $('file'),
+  drop: $('drop'),
+  dataInfo: $('data-info'),
+  formula: $('formula'),
+  formulaError: $('formula-error'),
+  family: $('family'),
+  link: $('link'),
+  reml: $('reml'),
+  nagq: $('nagq'),
+  fit: $('fit'),
+  cancel: $('cancel'),
+  progress: $('progress'),
+  status: $('status'),
+  elapsed: $('elapsed'),
+  ticks: $('ticks'),
+  fitError: $('fit-error'),
+  results: $('results'),
+};
+
+/** Current data: a column table, its name and row count. */
+let data = null;
+let dataName = '';
+let running = null;
+
+function setStatus(state, text = state) {
+  ui.status.dataset.state = state;
+  ui.status.textContent = text;
+}
+
+function setData(table, name, note = '') {
+  data = table;
+  dataName = name;
+  const cols = Object.keys(table);
+  const n = cols.length ? table[cols[0]].length : 0;
+  ui.dataInfo.dataset.state = 'loaded';
+  ui.dataInfo.textContent = `${name}: ${n.toLocaleString('en')} rows; columns ${cols.join(', ')}${note}`;
+  ui.fit.disabled = running !== null;
+  checkFormula();
+}
+
+function showError(el, message) {
+  el.hidden = !message;
+  el.textContent = message ?? '';
+}
+
+// --- data sources ---------------------------------------------------------------------------
+
+async function loadExample(name) {
+  const text = await (await fetch(`/data/${name}.csv`)).text();
+  const ex = EXAMPLES[name];
+  if (ex) {
+    ui.formula.value = ex.formula;
+    ui.family.value = ex.family;
+    ui.link.value = ex.link ?? '';
+    syncMethodControls();
+  }
+  setData(parseCsv(text), name);
+}
+
+async function loadFile(file) {
+  try {
+    setData(parseCsv(await file.text()), file.name.replace(/\.csv$/i, ''));
+  } catch (e) {
+    ui.dataInfo.dataset.state = 'error';
+    ui.dataInfo.textContent = `${file.name}: ${e.message}`;
+  }
+}
+
+function loadLarge() {
+  const t0 = performance.now();
+  const table = largeBinaryData();
+  ui.formula.value = LARGE_FORMULA;
+  ui.family.value = 'binomial';
+  ui.link.value = '';
+  ui.nagq.value = '1';
+  syncMethodControls();
+  setData(table, 'large', ` (generated in ${((performance.now() - t0) / 1000).toFixed(2)} s)`);
+}
+
+// --- formula check as you type --------------------------------------------------------------
+
+/** A few rows of the data: enough to check the formula's syntax and column names instantly. */
+function sample(table, k = 50) {
+  return Object.fromEntries(Object.entries(table).map(([c, v]) => [c, Array.from(v.slice(0, k))]));
+}
+
+/** Shows a syntax error with the offending character highlighted in the formula. */
+function showSyntaxError(e) {
+  const f = e.formula;
+  const at = Math.min(e.position, f.length);
+  const first = e.message.split('\n')[0];
+  ui.formulaError.replaceChildren(
+    `${first}\n`,
+    f.slice(0, at),
+    Object.assign(document.createElement('mark'), { textContent: f.slice(at, at + 1) || ' ' }),
+    f.slice(at + 1),
+  );
+  ui.formulaError.dataset.position = String(e.position);
+  ui.formulaError.hidden = false;
+}
+
+function checkFormula() {
+  const formula = ui.formula.value.trim();
+  ui.formulaError.hidden = true;
+  delete ui.formulaError.dataset.position;
+  if (!formula || !data) return true;
+  try {
+    buildModelFrame(formula, sample(data));
+  } catch (e) {
+    if (e instanceof FormulaSyntaxError) {
+      showSyntaxError(e);
+      return false;
+    }
+    if (e instanceof UnknownColumnError) {
+      showError(ui.formulaError, e.message);
+      return false;
+    }
+    // other problems (too few levels in 50 rows, ...) are judged by the real fit
+  }
+  return true;
+}
+
+// --- fitting --------------------------------------------------------------------------------
+
+function syncMethodControls() {
+  const lmm =
+    ui.family.value === 'gaussian' && (ui.link.value === '' || ui.link.value === 'identity');
+  ui.reml.disabled = !lmm;
+  ui.nagq.disabled = lmm;
+}
+
+function fitSpec() {
+  const family = ui.family.value;
+  const lmm = family === 'gaussian' && (ui.link.value === '' || ui.link.value === 'identity');
+  const options = { dataName };
+  if (lmm) options.REML = ui.reml.value === 'true';
+  else {
+    options.family = family;
+    if (ui.link.value) options.link = ui.link.value;
+    options.nAGQ = Number(ui.nagq.value);
+  }
+  // the large example's columns are transferred to the worker (not copied); the page drops them
+  const transfer = dataName === 'large';
+  return { fn: lmm ? 'lmer' : 'glmer', formula: ui.formula.value.trim(), data, options, transfer };
+}
+
+/** Counts animation frames while a fit runs: the page is responsive when they keep coming. */
+function frameCounter() {
+  const t0 = performance.now();
+  let frames = 0;
+  let maxGap = 0;
+  let last = t0;
+  let id = 0;
+  const tick = (t) => {
+    frames++;
+    maxGap = Math.max(maxGap, t - last);
+    last = t;
+    ui.elapsed.textContent = `${((t - t0) / 1000).toFixed(1)} s`;
+    ui.ticks.textContent = `${frames} frames`;
+    id = requestAnimationFrame(tick);
+  };
+  id = requestAnimationFrame(tick);
+  return () => {
+    cancelAnimationFrame(id);
+    const ms = performance.now() - t0;
+    return { ms, frames, maxGapMs: maxGap };
+  };
+}
+
+function onProgress(p) {
+  // The optimizer's evaluation budget is unknown in advance: the bar approaches 1 as evaluations grow.
+  const evals = p.evaluations ?? 0;
+  ui.progress.value = evals / (evals + 40);
+  const dev = typeof p.deviance === 'number' ? p.deviance : p.fval;
+  setStatus(
+    'running',
+    `${p.phase ?? 'fitting'} · ${evals} evaluations${typeof dev === 'number' ? ` · deviance ${dev.toFixed(4)}` : ''}`,
+  );
+}
+
+async function fit() {
+  if (!data || running || !checkFormula()) return;
+  const spec = fitSpec();
+  const controller = new AbortController();
+  running = controller;
+  ui.fit.disabled = true;
+  ui.cancel.disabled = false;
+  ui.results.hidden = true;
+  showError(ui.fitError, '');
+  ui.progress.value = 0;
+  setStatus('running', 'starting worker');
+  const stop = frameCounter();
+  try {
+    // the large example's columns are transferred (not copied); the page keeps nothing of them
+    const result = await fitInBackground(spec, {
+      signal: controller.signal,
+      onProgress,
+      transfer: spec.transfer,
+    });
+    const timing = stop();
+    window.lastFit = { timing, ms: timing.ms, nobs: result.nobs };
+    show(result);
+    ui.progress.value = 1;
+    setStatus('done', `done in ${(timing.ms / 1000).toFixed(2)} s`);
+  } catch (e) {
+    const timing = stop();
+    ui.progress.value = 0;
+    if (controller.signal.aborted) {
+      setStatus('idle', 'cancelled');
+    } else {
+      setStatus('error', 'error');
+      showError(ui.fitError, `${e.name ?? 'Error'}: ${e.message}`);
+    }
+    window.lastFit = { timing, error: e.message };
+  } finally {
+    if (spec.transfer) data = null;
+    ui.status.dataset.fits = String(Number(ui.status.dataset.fits ?? 0) + 1);
+    running = null;
+    ui.cancel.disabled = true;
+    ui.fit.disabled = data === null;
+    if (data === null)
+      ui.dataInfo.textContent += ' — transferred to the worker; generate again to refit';
+  }
+}
+
+function show(result) {
+  $('fit-title').textContent =
+    `${result.fn ?? ''}(${result.formula}) on ${result.dataName ?? dataName}`;
+  renderFixef($('fixef'), result);
+  renderVarCorr($('varcorr'), result);
+  renderStats($('stats'), result);
+  $('messages').textContent = (result.messages ?? []).join('\n');
+  ui.results.hidden = false;
+  caterpillar($('plot-caterpillar'), result);
+  diagnostics($('plot-observed'), $('plot-residuals'), result);
+}
+
+// --- wiring ---------------------------------------------------------------------------------
+
+async function init() {
+  const list = await (await fetch('/data/index.json')).json();
+  for (const { name } of list) ui.example.add(new Option(name, name));
+  ui.example.addEventListener('change', () => ui.example.value && loadExample(ui.example.value));
+  ui.large.addEventListener('click', loadLarge);
+  ui.file.addEventListener('change', () => ui.file.files[0] && loadFile(ui.file.files[0]));
+  ui.drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    ui.drop.classList.add('over');
+  });
+  ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
+  ui.drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    ui.drop.classList.remove('over');
+    const file = e.dataTransfer?.files?.[0];
+    if (file) loadFile(file);
+  });
+  ui.formula.addEventListener('input', checkFormula);
+  ui.family.addEventListener('change', syncMethodControls);
+  ui.link.addEventListener('change', syncMethodControls);
+  ui.fit.addEventListener('click', fit);
+  ui.cancel.addEventListener('click', () => running?.abort());
+  syncMethodControls();
+  document.body.dataset.ready = 'true';
+}
+
+init();

@@ -228,7 +228,6 @@ async function fit() {
   setStatus('running', 'starting worker');
   const stop = frameCounter();
   try {
-    // the large example's columns are transferred (not copied); the page keeps nothing of them
     const result = await fitInBackground(spec, {
       signal: controller.signal,
       onProgress,

@@ -16,7 +16,11 @@ import { renderFixef, renderStats, renderVarCorr } from './summary.js';
 
 /** Suggested model per bundled example (what the reference fits use). */
 const EXAMPLES = {
-  cbpp: { formula: 'cbind(incidence, size - incidence) ~ period + (1 | herd)', family: 'binomial' },
+  cbpp: {
+    formula: 'cbind(incidence, size - incidence) ~ period + (1 | herd)',
+    family: 'binomial',
+    factors: 'period',
+  },
   sleepstudy: { formula: 'Reaction ~ Days + (Days | Subject)', family: 'gaussian' },
   dyestuff: { formula: 'Yield ~ 1 + (1 | Batch)', family: 'gaussian' },
   dyestuff2: { formula: 'Yield ~ 1 + (1 | Batch)', family: 'gaussian' },
@@ -40,6 +44,7 @@ const ui = {
   dataInfo: $('data-info'),
   formula: $('formula'),
   formulaError: $('formula-error'),
+  factors: $('factors'),
   family: $('family'),
   link: $('link'),
   reml: $('reml'),
@@ -89,6 +94,7 @@ async function loadExample(name) {
     ui.formula.value = ex.formula;
     ui.family.value = ex.family;
     ui.link.value = ex.link ?? '';
+    ui.factors.value = ex.factors ?? '';
     syncMethodControls();
   }
   setData(parseCsv(text), name);
@@ -136,13 +142,18 @@ function showSyntaxError(e) {
   ui.formulaError.hidden = false;
 }
 
+/** Numeric columns the user asked to treat as categorical (comma- or space-separated). */
+function factorNames() {
+  return ui.factors.value.split(/[\s,]+/).filter(Boolean);
+}
+
 function checkFormula() {
   const formula = ui.formula.value.trim();
   ui.formulaError.hidden = true;
   delete ui.formulaError.dataset.position;
   if (!formula || !data) return true;
   try {
-    buildModelFrame(formula, sample(data));
+    buildModelFrame(formula, sample(data), { factors: factorNames() });
   } catch (e) {
     if (e instanceof FormulaSyntaxError) {
       showSyntaxError(e);
@@ -170,6 +181,8 @@ function fitSpec() {
   const family = ui.family.value;
   const lmm = family === 'gaussian' && (ui.link.value === '' || ui.link.value === 'identity');
   const options = { dataName };
+  const factors = factorNames();
+  if (factors.length) options.factors = factors;
   if (lmm) options.REML = ui.reml.value === 'true';
   else {
     options.family = family;
@@ -291,6 +304,7 @@ async function init() {
     if (file) loadFile(file);
   });
   ui.formula.addEventListener('input', checkFormula);
+  ui.factors.addEventListener('input', checkFormula);
   ui.family.addEventListener('change', syncMethodControls);
   ui.link.addEventListener('change', syncMethodControls);
   ui.fit.addEventListener('click', fit);

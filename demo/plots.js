@@ -70,7 +70,10 @@ function scatter(figure, caption, points, xLabel, yLabel, ref) {
     grid: true,
     x: { label: xLabel },
     y: { label: yLabel },
-    marks: [ref, Plot.dot(points, { x: 0, y: 1, r: 2, fill: '#1f3f66', fillOpacity: 0.5 })],
+    marks: [
+      ref,
+      Plot.dot(points, { x: (d) => d[0], y: (d) => d[1], r: 2, fill: '#1f3f66', fillOpacity: 0.5 }),
+    ],
   });
   const n = figure.dataset.total;
   place(

@@ -7,7 +7,7 @@ async function main() {
   const fit = await glmer(
     'cbind(incidence, size - incidence) ~ period + (1 | herd)',
     parseCsv(text),
-    { family: 'binomial' },
+    { family: 'binomial', factors: ['period'] },
   );
   return { fixef: fit.fixef, backend: fit.backend };
 }

@@ -191,7 +191,13 @@ function fitSpec() {
   }
   // the large example's columns are transferred to the worker (not copied); the page drops them
   const transfer = dataName === 'large';
-  return { fn: lmm ? 'lmer' : 'glmer', formula: ui.formula.value.trim(), data, options, transfer };
+  return {
+    kind: lmm ? 'lmer' : 'glmer',
+    formula: ui.formula.value.trim(),
+    data,
+    options,
+    transfer,
+  };
 }
 
 /** Counts animation frames while a fit runs: the page is responsive when they keep coming. */
@@ -219,13 +225,10 @@ function frameCounter() {
 
 function onProgress(p) {
   // The optimizer's evaluation budget is unknown in advance: the bar approaches 1 as evaluations grow.
-  const evals = p.evaluations ?? 0;
+  const evals = p.evaluations;
   ui.progress.value = evals / (evals + 40);
-  const dev = typeof p.deviance === 'number' ? p.deviance : p.fval;
-  setStatus(
-    'running',
-    `${p.phase ?? 'fitting'} · ${evals} evaluations${typeof dev === 'number' ? ` · deviance ${dev.toFixed(4)}` : ''}`,
-  );
+  const dev = Number.isFinite(p.deviance) ? ` · deviance ${p.deviance.toFixed(4)}` : '';
+  setStatus('running', `${p.phase} · ${evals} evaluations${dev}`);
 }
 
 async function fit() {
@@ -241,11 +244,7 @@ async function fit() {
   setStatus('running', 'starting worker');
   const stop = frameCounter();
   try {
-    const result = await fitInBackground(spec, {
-      signal: controller.signal,
-      onProgress,
-      transfer: spec.transfer,
-    });
+    const result = await fitInBackground(spec, { signal: controller.signal, onProgress });
     const timing = stop();
     window.lastFit = { timing, ms: timing.ms, nobs: result.nobs };
     show(result);
@@ -273,8 +272,8 @@ async function fit() {
 }
 
 function show(result) {
-  $('fit-title').textContent =
-    `${result.fn ?? ''}(${result.formula}) on ${result.dataName ?? dataName}`;
+  const kind = result.family === 'gaussian' && result.link === 'identity' ? 'lmer' : 'glmer';
+  $('fit-title').textContent = `${kind}(${result.formula}) on ${result.dataName ?? dataName}`;
   renderFixef($('fixef'), result);
   renderVarCorr($('varcorr'), result);
   renderStats($('stats'), result);

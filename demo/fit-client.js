@@ -1,19 +1,16 @@
 /**
- * Runs one fit off the main thread with the library's `fitInWorker` (module Web Worker):
- * data transferred, progress events, cancellation by AbortSignal, errors with their class.
- * This file only adapts the page's spec and the result to the library's API.
+ * Runs one fit off the main thread with the library's `fitInWorker` (a module Web Worker,
+ * dist/worker.js beside the bundle): data transferred, progress events, cancellation by
+ * AbortSignal, errors rethrown with their class. This file only adapts the page's spec.
  */
-import * as glmm from '/dist/browser.js';
+import { fitInWorker } from '/dist/browser.js';
 
 /**
- * @param spec {fn: 'lmer' | 'glmer', formula, data, options}
- * @param opts {signal, onProgress, transfer}: transfer = hand the typed-array columns to the
- *   worker (they are unusable in the page afterwards)
- * @returns the fit as plain data (fields of MerFitData)
+ * @param spec {kind: 'lmer' | 'glmer', formula, data, options, transfer}: transfer = hand the
+ *   typed-array columns to the worker (no copy; they are unusable in the page afterwards)
+ * @param opts {signal, onProgress}
+ * @returns the fit (a MerFit without a live model: fixef, se, varCorr, ranef, fitted, ...)
  */
-export async function fitInBackground(spec, { signal, onProgress, transfer = false }) {
-  if (typeof glmm.fitInWorker !== 'function') {
-    throw new Error('this build of glmm-wasm has no fitInWorker');
-  }
-  return glmm.fitInWorker({ ...spec, transfer }, { signal, onProgress });
+export function fitInBackground({ transfer, ...spec }, { signal, onProgress }) {
+  return fitInWorker(spec, { signal, onProgress, transfer: transfer === true });
 }

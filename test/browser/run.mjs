@@ -277,7 +277,7 @@ async function main() {
       );
       await page.click('#fit');
       await page.waitForFunction(
-        () => /evaluations/.test(document.getElementById('status').textContent),
+        () => /optimize · [1-9]/.test(document.getElementById('status').textContent),
         null,
         {
           timeout: 120_000,

@@ -53,4 +53,17 @@ export default defineConfig([
     splitting: false,
     esbuildPlugins: [stubNodeBuiltins],
   },
+  {
+    // the module Web Worker script fitInWorker starts in browsers (dist/worker.js, beside index.js)
+    entry: { worker: 'src/worker/browser-entry.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    platform: 'browser',
+    loader: { '.wasm': 'binary' },
+    // as the browser bundle: papaparse inside, Node built-ins stubbed (no node: import)
+    noExternal: ['papaparse'],
+    removeNodeProtocol: false,
+    splitting: false,
+    esbuildPlugins: [stubNodeBuiltins],
+  },
 ]);

@@ -66,3 +66,8 @@ export {
 } from './inference/emmeans';
 export type { AtValue } from './inference/refgrid';
 export type { PredictionWithSe } from './inference/predictse';
+export { fitInWorker, type WorkerFitOptions } from './worker/fit-in-worker';
+export type { WorkerProgress, FitPhase } from './worker/protocol';
+export type { FitSpec } from './inference/fitspec';
+/** Internal: the entry point of a glmm-wasm worker thread (src/worker/node-entry.ts). */
+export { startNodeWorker as __startNodeWorker } from './worker/node-entry';

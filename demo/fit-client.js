@@ -12,5 +12,5 @@ import { fitInWorker } from '/dist/browser.js';
  * @returns the fit (a MerFit without a live model: fixef, se, varCorr, ranef, fitted, ...)
  */
 export function fitInBackground({ transfer, ...spec }, { signal, onProgress }) {
-  return fitInWorker(spec, { signal, onProgress, transfer: transfer === true });
+  return fitInWorker(spec, { signal, onProgress, keepData: transfer !== true });
 }

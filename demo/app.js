@@ -11,7 +11,7 @@ import {
 } from '/dist/browser.js';
 import { fitInBackground } from './fit-client.js';
 import { LARGE_FORMULA, largeBinaryData } from './large.js';
-import { caterpillar, diagnostics } from './plots.js';
+import { MAX_POINTS, caterpillar, diagnostics, thin } from './plots.js';
 import { renderFixef, renderStats, renderVarCorr } from './summary.js';
 
 /** Suggested model per bundled example (what the reference fits use). */
@@ -200,6 +200,28 @@ function fitSpec() {
   };
 }
 
+/**
+ * The observed response of the rows the scatter plots show (thin(nobs, MAX_POINTS)), from the
+ * library's own model frame. Before the fit (the large data are transferred away) only those
+ * rows are framed, which is cheap; that is right when the fit drops no row (the fit says), and
+ * a factor response (coded by its levels) or a fit with dropped rows uses the whole table.
+ */
+function observedResponse({ formula, data: table, options }, whole = false) {
+  const frameOptions = { factors: options.factors ?? [] };
+  if (whole) {
+    const frame = buildModelFrame(formula, table, frameOptions);
+    const idx = thin(frame.n, MAX_POINTS);
+    return { idx, y: idx.map((i) => frame.response.y[i]), whole: true };
+  }
+  const n = Object.values(table)[0]?.length ?? 0;
+  const idx = thin(n, MAX_POINTS);
+  const rows = Object.fromEntries(Object.entries(table).map(([c, v]) => [c, idx.map((i) => v[i])]));
+  const part = buildModelFrame(formula, rows, frameOptions);
+  if (part.response.kind === 'factor')
+    return observedResponse({ formula, data: table, options }, true);
+  return { idx, y: part.response.y, whole: false };
+}
+
 /** Counts animation frames while a fit runs: the page is responsive when they keep coming. */
 function frameCounter() {
   const t0 = performance.now();
@@ -243,11 +265,16 @@ async function fit() {
   ui.progress.value = 0;
   setStatus('running', 'starting worker');
   const stop = frameCounter();
+  let observedSample = null;
   try {
+    observedSample = observedResponse(spec); // before the data are transferred away
     const result = await fitInBackground(spec, { signal: controller.signal, onProgress });
     const timing = stop();
     window.lastFit = { timing, ms: timing.ms, nobs: result.nobs };
-    show(result);
+    if (result.nDropped > 0 && !observedSample.whole) {
+      observedSample = spec.transfer ? null : observedResponse(spec, true);
+    }
+    show(result, observedSample);
     ui.progress.value = 1;
     setStatus('done', `done in ${(timing.ms / 1000).toFixed(2)} s`);
   } catch (e) {
@@ -271,7 +298,7 @@ async function fit() {
   }
 }
 
-function show(result) {
+function show(result, observed) {
   const kind = result.family === 'gaussian' && result.link === 'identity' ? 'lmer' : 'glmer';
   $('fit-title').textContent = `${kind}(${result.formula}) on ${result.dataName ?? dataName}`;
   renderFixef($('fixef'), result);
@@ -280,7 +307,7 @@ function show(result) {
   $('messages').textContent = (result.messages ?? []).join('\n');
   ui.results.hidden = false;
   caterpillar($('plot-caterpillar'), result);
-  diagnostics($('plot-observed'), $('plot-residuals'), result);
+  diagnostics($('plot-observed'), $('plot-residuals'), result, observed);
 }
 
 // --- wiring ---------------------------------------------------------------------------------

@@ -84,35 +84,30 @@ function scatter(figure, caption, points, xLabel, yLabel, ref) {
   );
 }
 
-/** Observed vs fitted and residuals vs fitted (response scale; observed = fitted + residual). */
-export function diagnostics(observedFigure, residualFigure, fit) {
+/**
+ * Observed vs fitted (response scale) and residuals vs fitted: Pearson residuals when the fit has
+ * them (as lme4's plot(m)), else y − fitted. `observed` = {idx, y}: the response of the rows
+ * idx (indices into the fit's rows, `thin(nobs, MAX_POINTS)`), taken in the page before the fit.
+ */
+export function diagnostics(observedFigure, residualFigure, fit, observed) {
   const n = fit.fitted.length;
+  const resids = fit.pearsonResiduals ?? fit.residuals;
   const idx = thin(n, MAX_POINTS);
-  const resid = idx.map((i) => [fit.fitted[i], fit.residuals[i]]);
-  const obs = resid.map(([f, r]) => [f, f + r]);
+  const resid = idx.map((i) => [fit.fitted[i], resids[i]]);
   observedFigure.dataset.total = residualFigure.dataset.total = String(n);
-  const lo = Math.min(...obs.map((p) => Math.min(p[0], p[1])));
-  const hi = Math.max(...obs.map((p) => Math.max(p[0], p[1])));
-  scatter(
-    observedFigure,
-    'Observed vs fitted',
-    obs,
-    'fitted',
-    'observed',
-    Plot.line(
-      [
+  const obs = observed ? observed.idx.map((i, k) => [fit.fitted[i], observed.y[k]]) : [];
+  const ends = obs.flat();
+  const lo = Math.min(...ends);
+  const hi = Math.max(...ends);
+  const line = obs.length
+    ? [
         [lo, lo],
         [hi, hi],
-      ],
-      { stroke: '#c33' },
-    ),
-  );
-  scatter(
-    residualFigure,
-    'Residuals vs fitted',
-    resid,
-    'fitted',
-    'residual',
-    Plot.ruleY([0], { stroke: '#c33' }),
-  );
+      ]
+    : [];
+  const diagonal = Plot.line(line, { stroke: '#c33' });
+  scatter(observedFigure, 'Observed vs fitted', obs, 'fitted', 'observed', diagonal);
+  const label = fit.pearsonResiduals ? 'Pearson residual' : 'residual';
+  const zero = Plot.ruleY([0], { stroke: '#c33' });
+  scatter(residualFigure, `Residuals vs fitted`, resid, 'fitted', label, zero);
 }

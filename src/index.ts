@@ -75,3 +75,6 @@ export type { FitSpec } from './inference/fitspec';
 export { startNodeWorker as __startNodeWorker } from './worker/node-entry';
 export { fitMany } from './worker/fitmany';
 export type { FitManyOptions, FitOutcome } from './worker/fitmany-specs';
+export type { ResponseFit, ResponsesOptions } from './worker/fitmany-responses';
+/** Internal: the many-response job of the fit workers (src/worker/responses-job.ts). */
+export { runResponseRefits as __runResponseRefits } from './worker/responses-job';

@@ -1,7 +1,11 @@
 /** Entry point of the `glmm` command (bundled to dist/cli.js by tsup). */
 import { readFileSync } from 'node:fs';
 import { glmer, lmer } from '../index';
+import { setWorkerLibraryUrl } from '../worker/spawn';
 import { run } from './run';
+
+// workers (fit-many) load the library bundle beside this one, not the CLI
+setWorkerLibraryUrl(new URL('./index.js', import.meta.url).href);
 
 run(
   process.argv.slice(2),

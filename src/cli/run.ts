@@ -21,6 +21,7 @@ import {
 import { EXAMPLES, examplesDir, type ExampleOptions, type ExampleSpec } from './examples';
 import { createProgress, type ProgressInfo } from './progress';
 import { addAnovaCommand } from './anova';
+import { addFitManyCommand } from './fitmany';
 import { addGeeCommand } from './gee';
 import { emmDfFromDdf, emmeansReport, formatEmmeans } from '../inference/emmeans';
 import { ddfReport, formatAnovaReport } from '../inference/ddfreport';
@@ -234,6 +235,12 @@ export async function run(argv: readonly string[], io: CliIO, fitters: Fitters):
     io,
     fitters,
     { fitOne, readTable, usage: (message) => new UsageError(message) },
+    (c) => (code = c),
+  );
+  addFitManyCommand(
+    program,
+    io,
+    { readTable, usage: (message) => new UsageError(message) },
     (c) => (code = c),
   );
   addGeeCommand(

@@ -14,6 +14,8 @@ export interface BootSummary {
   deviance: number;
   converged: boolean;
   varCorr: VarCorrRow[];
+  /** The refit's warnings (convergence, singularity), as `fit.messages`. */
+  messages: string[];
 }
 
 export function bootSummary(fit: MerFit): BootSummary {
@@ -26,6 +28,7 @@ export function bootSummary(fit: MerFit): BootSummary {
     deviance: fit.deviance,
     converged: fit.converged,
     varCorr: fit.varCorr.map((r) => ({ ...r })),
+    messages: fit.messages.slice(),
   };
 }
 

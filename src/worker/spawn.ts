@@ -27,8 +27,19 @@ function inNode(): boolean {
   return typeof process === 'object' && typeof process.versions?.node === 'string';
 }
 
+let libraryOverride: string | undefined;
+
+/**
+ * Where Node workers load the library from when this code is bundled into something else (the
+ * CLI bundle points its workers at dist/index.js beside it).
+ */
+export function setWorkerLibraryUrl(url: string): void {
+  libraryOverride = url;
+}
+
 /** The URL of the library bundle this code runs from (what a Node worker imports). */
 async function libraryUrl(): Promise<string> {
+  if (libraryOverride !== undefined) return libraryOverride;
   if (typeof __filename === 'string') {
     const { pathToFileURL } = await import('node:url');
     return pathToFileURL(__filename).href; // the CommonJS bundle

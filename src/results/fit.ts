@@ -189,7 +189,10 @@ export class MerFit implements MerFitData {
   readonly ranef: RanefGroup[];
   /** Fitted values on the response scale, one per observation used. */
   readonly fitted: number[];
-  /** Response residuals y - fitted, one per observation used. */
+  /**
+   * Residuals as lme4's `residuals(m)`, one per observation used: y − fitted for LMMs, deviance
+   * residuals sign(y − μ)·√dᵢ for GLMMs.
+   */
   readonly residuals: number[];
   /** Pearson residuals (not divided by σ), when the fitting code provides them. */
   readonly pearsonResiduals?: number[];

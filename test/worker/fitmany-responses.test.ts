@@ -88,4 +88,22 @@ describe.skipIf(!existsSync(DIST))('fitMany over responses (dist bundle)', () =>
     ).rejects.toBeInstanceOf(m.OptionError);
     expect(sleep.Reaction.length).toBe(180); // the caller's table is untouched
   }, 60_000);
+  it('cancels with an AbortSignal: the run rejects with an AbortError', async () => {
+    const m = await lib();
+    const sleep = loadCsv('sleepstudy.csv') as unknown as Sleep;
+    const ac = new AbortController();
+    let seen = 0;
+    const run = m.fitMany('~ Days + (Days | Subject)', sleep, {
+      responses: responses(sleep.Reaction, 2000),
+      workers: 2,
+      chunkSize: 10,
+      signal: ac.signal,
+      onProgress: () => {
+        if (++seen === 1) ac.abort();
+      },
+    });
+    const err = await run.catch((e: unknown) => e);
+    expect((err as Error).name).toBe('AbortError');
+    expect(seen).toBeLessThan(2000);
+  }, 60_000);
 });

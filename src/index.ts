@@ -53,8 +53,6 @@ export {
   type BootStatistic,
 } from './inference/bootstrap';
 export type { BootSummary } from './inference/bootsummary';
-/** Internal: the bootstrap's job of the fit workers (src/inference/bootstrap-worker.ts). */
-export { runBootstrapRefits as __runBootstrapRefits } from './inference/bootstrap-worker';
 export {
   EmmGrid,
   type EmmeansOptions,
@@ -76,5 +74,5 @@ export { startNodeWorker as __startNodeWorker } from './worker/node-entry';
 export { fitMany } from './worker/fitmany';
 export type { FitManyOptions, FitOutcome } from './worker/fitmany-specs';
 export type { ResponseFit, ResponsesOptions } from './worker/fitmany-responses';
-/** Internal: the many-response job of the fit workers (src/worker/responses-job.ts). */
-export { runResponseRefits as __runResponseRefits } from './worker/responses-job';
+/** Internal: the refits job of the fit workers (src/worker/refits-job.ts; bootstrap, fitMany). */
+export { runRefits as __runRefits } from './worker/refits-job';

@@ -10,7 +10,15 @@ import { Command, Option } from 'commander';
 import type { CsvTable } from '../frame/csv';
 import { anova } from '../inference/lrt';
 import type { MerFit } from '../results/fit';
-import { collectLevels, FAMILIES, parseCount, parseFamily, parseLink, parseList } from './args';
+import {
+  collectLevels,
+  FAMILIES,
+  modelOptions,
+  parseCount,
+  parseFamily,
+  parseLink,
+  parseList,
+} from './args';
 import type { ExampleOptions } from './examples';
 import type { CliIO, FitFlags, Fitters } from './run';
 
@@ -86,16 +94,7 @@ async function anovaCommand(
   }
   const data = helpers.readTable(flags.data, io);
   const dataName = basename(flags.data, extname(flags.data));
-  const options: ExampleOptions = {
-    ...(flags.ml ? { REML: false } : {}),
-    ...(flags.factors ? { factors: flags.factors } : {}),
-    ...(flags.levels ? { levels: flags.levels } : {}),
-    ...(flags.family !== undefined ? { family: flags.family } : {}),
-    ...(flags.link !== undefined ? { link: flags.link } : {}),
-    ...(flags.nAGQ !== undefined ? { nAGQ: flags.nAGQ } : {}),
-    ...(flags.weights !== undefined ? { weights: flags.weights } : {}),
-    ...(flags.offset !== undefined ? { offset: flags.offset } : {}),
-  };
+  const options = modelOptions(flags);
   const fits: MerFit[] = [];
   for (const [k, formula] of formulas.entries()) {
     fits.push(

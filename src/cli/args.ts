@@ -1,5 +1,6 @@
 /** Parsers for CLI option values; each throws commander's InvalidArgumentError on bad input. */
 import { InvalidArgumentError } from 'commander';
+import type { ExampleOptions } from './examples';
 
 /** `a,b,c` -> ['a', 'b', 'c'] (empty items dropped). */
 export function parseList(value: string): string[] {
@@ -88,4 +89,30 @@ export function parseVcov(value: string): (typeof VCOV_RULES)[number] {
     );
   }
   return hit;
+}
+
+/** The model flags shared by `glmm anova` and `glmm fit-many`. */
+export interface ModelFlags {
+  ml?: boolean;
+  factors?: string[];
+  levels?: Record<string, string[]>;
+  family?: string;
+  link?: string;
+  nAGQ?: number;
+  weights?: string;
+  offset?: string;
+}
+
+/** The lmer/glmer options those flags give (only the flags that were set). */
+export function modelOptions(flags: ModelFlags): ExampleOptions {
+  return {
+    ...(flags.ml ? { REML: false } : {}),
+    ...(flags.factors ? { factors: flags.factors } : {}),
+    ...(flags.levels ? { levels: flags.levels } : {}),
+    ...(flags.family !== undefined ? { family: flags.family } : {}),
+    ...(flags.link !== undefined ? { link: flags.link } : {}),
+    ...(flags.nAGQ !== undefined ? { nAGQ: flags.nAGQ } : {}),
+    ...(flags.weights !== undefined ? { weights: flags.weights } : {}),
+    ...(flags.offset !== undefined ? { offset: flags.offset } : {}),
+  };
 }

@@ -12,23 +12,25 @@ import type { DataInput } from '../frame/types';
 import { jsonSafe } from '../results/fit';
 import { fitMany } from '../worker/fitmany';
 import type { ResponseFit } from '../worker/fitmany-responses';
-import { collectLevels, FAMILIES, parseCount, parseFamily, parseLink, parseList } from './args';
+import {
+  collectLevels,
+  FAMILIES,
+  modelOptions,
+  type ModelFlags,
+  parseCount,
+  parseFamily,
+  parseLink,
+  parseList,
+} from './args';
 import type { CliIO } from './run';
 
-interface FitManyFlags {
+interface FitManyFlags extends ModelFlags {
   data?: string;
   formula?: string;
   responses?: string[];
   responsesFrom?: string;
   workers?: number;
-  ml?: boolean;
-  factors?: string[];
-  levels?: Record<string, string[]>;
   backend?: 'wasm' | 'js';
-  family?: string;
-  link?: string;
-  weights?: string;
-  offset?: string;
   json?: boolean;
 }
 
@@ -90,13 +92,7 @@ async function fitManyCommand(
     data = { ...table, ...wide };
   }
   const options = {
-    ...(flags.ml ? { REML: false } : {}),
-    ...(flags.factors ? { factors: flags.factors } : {}),
-    ...(flags.levels ? { levels: flags.levels } : {}),
-    ...(flags.family !== undefined ? { family: flags.family } : {}),
-    ...(flags.link !== undefined ? { link: flags.link } : {}),
-    ...(flags.weights !== undefined ? { weights: flags.weights } : {}),
-    ...(flags.offset !== undefined ? { offset: flags.offset } : {}),
+    ...modelOptions(flags),
     ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
   };
   let failures = 0;

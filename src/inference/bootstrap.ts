@@ -9,8 +9,8 @@
 import { OptionError } from '../errors';
 import type { MerFit } from '../results/fit';
 import { bootParameters, bootSummary, type BootSummary } from './bootsummary';
-import type { RefitItem, RefitPayload } from './bootstrap-worker';
 import { runOnPool } from '../worker/pool';
+import { REFITS_JOB, type RefitItem, type RefitsPayload } from '../worker/refits';
 import { fitSpecOf } from './fitspec';
 import { simulateResponses } from './simulate';
 
@@ -153,8 +153,7 @@ function percentiles(values: number[], probs: number[]): number[] {
   });
 }
 
-/** The job kind of the bootstrap's refits in a fit worker (served by ./bootstrap-worker.ts). */
-export const BOOTSTRAP_JOB = 'bootstrap-refits';
+let bootstrapRuns = 0;
 
 /** The refits on a pool of fit workers (src/worker/pool.ts), replicate i on worker i mod workers. */
 async function refitInWorkers(
@@ -170,19 +169,25 @@ async function refitInWorkers(
       'workers',
     );
   }
-  const chunks = Array.from({ length: workers }, () => [] as RefitPayload['jobs']);
+  // a key of this run's design: each worker builds the model once for all its replicates
+  const key = `bootstrap-${++bootstrapRuns}`;
+  const chunks = Array.from({ length: workers }, () => [] as RefitsPayload['jobs']);
   ys.forEach((y, index) => chunks[index % workers].push({ index, y }));
   const used = chunks.filter((jobs) => jobs.length > 0);
   const outcomes = await runOnPool(
     used.length,
     (w) => ({
       // the spec's data are the caller's: cloned, never transferred
-      body: { type: 'job', kind: BOOTSTRAP_JOB, payload: { spec, jobs: used[w] } },
+      body: {
+        type: 'job',
+        kind: REFITS_JOB,
+        payload: { key, spec, jobs: used[w] } satisfies RefitsPayload,
+      },
       transfer: [],
       listeners: {
         onItem: (index, item) => {
           const r = item as RefitItem;
-          record(index, 'error' in r ? r.error : r.summary);
+          record(index, r.ok ? r.summary : r.error.message);
         },
       },
     }),

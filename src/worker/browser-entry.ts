@@ -5,8 +5,7 @@
  */
 import { runWorker } from './runner';
 // the job kinds a worker serves besides single fits (they register when loaded)
-import '../inference/bootstrap-worker';
-import './responses-job';
+import './refits-job';
 import type { WorkerReply, WorkerRequest } from './protocol';
 
 /** What the runner needs of a worker's global scope. */

@@ -7,13 +7,14 @@
  * response's error is its result and the others go on.
  */
 import { DataError, OptionError } from '../errors';
-import type { DataInput } from '../frame/types';
+import { makeTable, type RawColumn, type Table } from '../frame/table';
+import type { Column, DataInput } from '../frame/types';
 import type { BootSummary } from '../inference/bootsummary';
 import type { FitSpec } from '../inference/fitspec';
 import { checkWorkerCount } from './fitmany-specs';
 import { InOrder } from './ordered';
 import { runOnPool } from './pool';
-import { RESPONSES_JOB, type ResponseItem, type ResponsesPayload } from './responses-job';
+import { REFITS_JOB, type RefitItem, type RefitsPayload } from './refits';
 import { fromWireError } from './wire-error';
 
 /** One response's result: its estimates (as a bootstrap replicate's) or its error. */
@@ -40,44 +41,28 @@ let designCount = 0;
 
 const OWN = ['responses', 'workers', 'chunkSize', 'onProgress', 'onResult', 'signal'];
 
-/** A column table (a shallow copy: the caller's table is not touched). */
-function columnTable(data: DataInput): Record<string, unknown> {
+/** The data as columns (a shallow copy: the caller's table is not touched). */
+function columnTable(data: DataInput, table: Table): Record<string, unknown> {
   if (!Array.isArray(data)) return { ...(data as Record<string, unknown>) };
-  const rows = data as readonly Record<string, unknown>[];
-  const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return Object.fromEntries(names.map((nm) => [nm, rows.map((r) => r[nm])]));
+  return Object.fromEntries(table.names.map((nm) => [nm, table.column(nm).values]));
 }
 
-function rowCount(table: Record<string, unknown>): number {
-  const first = Object.values(table)[0] as ArrayLike<unknown> | undefined;
-  return first?.length ?? 0;
-}
-
-/** A response as numbers per data row (missing → NaN); non-numeric values are a DataError. */
-function responseValues(values: ArrayLike<unknown>, name: string, n: number): Float64Array {
-  if (values.length !== n) {
-    throw new DataError(`response '${name}' has ${values.length} values, the data ${n} rows`, name);
+/**
+ * A response as numbers per data row (missing → NaN), read as the model frame reads columns
+ * (src/frame/table.ts); one that is not numeric is a DataError.
+ */
+function responseValues(column: RawColumn, name: string, n: number): Float64Array {
+  if (column.values.length !== n) {
+    throw new DataError(
+      `response '${name}' has ${column.values.length} values, the data ${n} rows`,
+      name,
+    );
   }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v))) {
-      y[i] = NaN;
-    } else if (typeof v === 'number') {
-      y[i] = v;
-    } else {
-      const x = typeof v === 'string' ? Number(v) : NaN;
-      if (!Number.isFinite(x)) {
-        throw new DataError(
-          `response '${name}' has the non-numeric value ${JSON.stringify(v)}`,
-          name,
-          i + 1,
-        );
-      }
-      y[i] = x;
-    }
+  if (column.kind !== 'numeric') {
+    const why = column.kind === 'string' && column.mixed ? `: ${column.mixed}` : '';
+    throw new DataError(`response '${name}' is not numeric${why}`, name);
   }
-  return y;
+  return column.values;
 }
 
 /** The formula's right-hand side with `lhs` as its response ("~ x + (1|g)" or "y ~ ..."). */
@@ -102,13 +87,14 @@ export async function fitManyResponses(
     );
   }
   const workers = checkWorkerCount(options.workers);
-  const table = columnTable(data);
-  const n = rowCount(table);
+  const rows = makeTable(data);
+  const table = columnTable(data, rows);
+  const n = rows.nRows;
   const names = responses.map((r, i) => (typeof r === 'string' ? r : `response${i + 1}`));
   // a response that is not numbers is its own error; an unknown column is the caller's mistake
   const ys: (Float64Array | Error)[] = responses.map((r, i) => {
     if (typeof r === 'string') {
-      if (!(r in table)) throw new DataError(`unknown response column '${r}'`, r);
+      if (!rows.has(r)) throw new DataError(`unknown response column '${r}'`, r);
     } else if (
       r === null ||
       typeof r !== 'object' ||
@@ -116,9 +102,12 @@ export async function fitManyResponses(
     ) {
       throw new OptionError(`item ${i + 1} is neither a column name nor an array`, 'responses');
     }
-    const values = (typeof r === 'string' ? table[r] : r) as ArrayLike<unknown>;
     try {
-      return responseValues(values, names[i], n);
+      const column =
+        typeof r === 'string'
+          ? rows.column(r)
+          : makeTable({ [names[i]]: r as Column }).column(names[i]);
+      return responseValues(column, names[i], n);
     } catch (e) {
       return e as Error;
     }
@@ -158,7 +147,7 @@ export async function fitManyResponses(
   const chunks: number[][] = [];
   for (let s = 0; s < fitted.length; s += chunk) chunks.push(fitted.slice(s, s + chunk));
   // the worker keeps the model of the last design key it saw: one build per worker and call
-  const key = `design-${++designCount}-${Date.now()}`;
+  const key = `fitmany-${++designCount}`;
   const outcomes = await runOnPool(
     chunks.length,
     (c) => {
@@ -166,14 +155,14 @@ export async function fitManyResponses(
         index,
         y: Float64Array.from(ys[index] as Float64Array),
       }));
-      const payload: ResponsesPayload = { key, spec, responseColumn: lhs, jobs };
+      const payload: RefitsPayload = { key, spec, responseColumn: lhs, jobs };
       return {
         // the spec's data are cloned (the caller's table is shared by every task)
-        body: { type: 'job', kind: RESPONSES_JOB, payload },
+        body: { type: 'job', kind: REFITS_JOB, payload },
         transfer: jobs.map((j) => j.y.buffer),
         listeners: {
           onItem: (index: number, item: unknown) => {
-            const r = item as ResponseItem;
+            const r = item as RefitItem;
             const response = names[index];
             out.put(
               index,

@@ -1,32 +1,23 @@
 /**
- * The worker side of fitMany(formula, data, {responses}), a job of the fit workers
- * (src/worker/runner.ts): the model is built once per worker from the job's FitSpec (kept
- * under the job's key for the next chunk), and each response is a refit that recomputes only
- * the parts involving y. Responses come with one value per row of the spec's data (NaN =
- * missing): the model frame's rows are taken from them, and a response missing at one of those
- * rows is fitted on its own with those rows dropped, as lme4 would.
+ * The refits job of the fit workers (src/worker/runner.ts), shared by the parallel bootstrap
+ * and fitMany(formula, data, {responses}): the model is built once per worker from the job's
+ * FitSpec (kept under the job's key for the next chunk) and each response is a refit that
+ * recomputes only the parts involving y.
+ *
+ * Without `responseColumn` a response has one value per observation of the model (a bootstrap
+ * replicate). With it, a response has one value per row of the spec's data (NaN = missing):
+ * the model frame's rows are taken from it, and a response missing at one of those rows is
+ * fitted on its own with those rows dropped, as lme4 would.
  */
 import { glmerSync } from '../api/glmer';
 import { lmerSync } from '../api/lmer';
 import type { DataInput } from '../frame/types';
-import { bootSummary, type BootSummary } from '../inference/bootsummary';
+import { bootSummary } from '../inference/bootsummary';
 import type { FitSpec } from '../inference/fitspec';
 import type { MerFit } from '../results/fit';
 import { registerJob, type JobContext } from './runner';
-import { toWireError, type WireError } from './wire-error';
-
-export const RESPONSES_JOB = 'fit-many-responses';
-
-export interface ResponsesPayload {
-  /** Identifies the design: a worker keeps the model built for the last key it saw. */
-  key: string;
-  spec: FitSpec;
-  /** The spec's response column (replaced by a response that needs a fit of its own). */
-  responseColumn: string;
-  jobs: { index: number; y: Float64Array }[];
-}
-
-export type ResponseItem = { ok: true; summary: BootSummary } | { ok: false; error: WireError };
+import { REFITS_JOB, type RefitItem, type RefitsPayload } from './refits';
+import { toWireError } from './wire-error';
 
 let kept: { key: string; fit: MerFit } | null = null;
 
@@ -37,7 +28,8 @@ function fitSpec(spec: FitSpec): MerFit {
     : glmerSync(spec.formula, data, spec.options);
 }
 
-function refitOne(fit: MerFit, p: ResponsesPayload, y: Float64Array): MerFit {
+function refitOne(fit: MerFit, p: RefitsPayload, y: Float64Array): MerFit {
+  if (p.responseColumn === undefined) return fit.refit(y);
   const rows = fit.model.frame.rowIndex;
   const values = new Float64Array(rows.length);
   let complete = true;
@@ -50,8 +42,8 @@ function refitOne(fit: MerFit, p: ResponsesPayload, y: Float64Array): MerFit {
   return fitSpec({ ...p.spec, data: data as DataInput });
 }
 
-export function runResponseRefits(payload: unknown, ctx: JobContext): null {
-  const p = payload as ResponsesPayload;
+export function runRefits(payload: unknown, ctx: JobContext): null {
+  const p = payload as RefitsPayload;
   if (kept?.key !== p.key) {
     kept?.fit.dispose();
     kept = null;
@@ -59,7 +51,7 @@ export function runResponseRefits(payload: unknown, ctx: JobContext): null {
   }
   const { fit } = kept;
   for (const { index, y } of p.jobs) {
-    let item: ResponseItem;
+    let item: RefitItem;
     try {
       const refit = refitOne(fit, p, y);
       item = { ok: true, summary: bootSummary(refit) };
@@ -72,4 +64,4 @@ export function runResponseRefits(payload: unknown, ctx: JobContext): null {
   return null;
 }
 
-registerJob(RESPONSES_JOB, runResponseRefits);
+registerJob(REFITS_JOB, runRefits);

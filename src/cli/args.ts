@@ -91,17 +91,8 @@ export function parseVcov(value: string): (typeof VCOV_RULES)[number] {
   return hit;
 }
 
-/** The model flags shared by `glmm anova` and `glmm fit-many`. */
-export interface ModelFlags {
-  ml?: boolean;
-  factors?: string[];
-  levels?: Record<string, string[]>;
-  family?: string;
-  link?: string;
-  nAGQ?: number;
-  weights?: string;
-  offset?: string;
-}
+/** The model flags shared by `glmm anova` and `glmm fit-many` (`--ml` for REML: false). */
+export type ModelFlags = Omit<ExampleOptions, 'REML'> & { ml?: boolean };
 
 /** The lmer/glmer options those flags give (only the flags that were set). */
 export function modelOptions(flags: ModelFlags): ExampleOptions {

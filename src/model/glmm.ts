@@ -378,7 +378,10 @@ export function fitGlmm(m: GlmmModel, settings: GlmmSettings): GlmmEstimates {
         `stage 1 (θ; β in PIRLS): ${opt1.evaluations} evaluations, ${opt1.message}`,
         ...(opt === opt1 ? [] : [`stage 2 (θ, β): ${opt.evaluations} evaluations, ${opt.message}`]),
       ],
-      start: m.thetaFromTilde(start),
+      start:
+        start === given && control.optimizer.start
+          ? [...control.optimizer.start]
+          : m.thetaFromTilde(start),
       lower: [...re.lower],
       fval: finish.estimates.deviance,
       history: log.history,

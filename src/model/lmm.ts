@@ -279,7 +279,8 @@ export function fitLmm(m: LmmModel, settings: LmmSettings): LmmEstimates {
       evaluations: opt.evaluations + startEvaluations,
       converged,
       messages: [opt.message],
-      start: m.thetaFromTilde(start),
+      // a given start as given (the round trip through the conditioning adds rounding)
+      start: control.optimizer.start ? [...control.optimizer.start] : m.thetaFromTilde(start),
       lower: [...re.lower],
       fval: est.fval,
       history: log.history,

@@ -66,6 +66,16 @@ for (const backend of backends) {
         fit.theta.map((v) => +v.toFixed(10)),
       );
       expect(started.optimizer.evaluations).toBeLessThan(fit.optimizer.evaluations);
+      // a given start is reported as given (optsum's "Initial parameter vector"), for both kinds
+      expect(fit.update({ start: [0.5, 0, 0.5] }).optimizer.start).toEqual([0.5, 0, 0.5]);
+      const cbpp = loadCsv('cbpp.csv');
+      const g = glmerSync('cbind(incidence, size - incidence) ~ period + (1 | herd)', cbpp, {
+        family: 'binomial',
+        factors: ['period'],
+        start: [0.3],
+        backend,
+      });
+      expect(g.optimizer.start).toEqual([0.3]);
       const tight = fit.update({ control: { optimizer: { rhoend: 1e-8 } } });
       expect(tight.optimizer.control.optimizer.rhoend).toBe(1e-8);
       expect(tight.optsum()).toMatch(/^rhoend {2,}1e-8$/m);

@@ -228,6 +228,33 @@ export function reweight(st: PirlsState, joint: boolean): void {
   if (updateL(sys) !== 0) throw notPositiveDefinite();
 }
 
+/** |η| beyond which a binomial mean is 0 or 1 to about 1e-13 (logit) or closer (probit, cloglog). */
+const SEPARATED_ETA = 30;
+
+/**
+ * What to try after PIRLS failed. A binomial linear predictor that ran off to ±30 at the last
+ * iterate means fitted probabilities of 0 or 1: the usual cause is (quasi-)complete separation,
+ * where no finite estimate exists, and rescaling would not help.
+ */
+function divergenceAdvice(st: PirlsState): string {
+  const generic = 'try nAGQ: 0 or rescaling the predictors';
+  if (st.fam.kind !== 'binomial') return generic;
+  const f = st.sys.backend.heap.f64;
+  let worst = 0;
+  let row = -1;
+  for (let i = 0; i < st.n; i++) {
+    const a = Math.abs(f[st.off.eta + i]);
+    if (a > worst) [worst, row] = [a, i];
+  }
+  if (!(worst > SEPARATED_ETA)) return generic;
+  return (
+    `the linear predictor reached ${f[st.off.eta + row].toPrecision(3)} at model row ${row + 1} ` +
+    '(a fitted probability of 0 or 1): the fixed effects probably separate the response ' +
+    '(complete or quasi-complete separation), so some estimate is infinite; ' +
+    'check the predictors that split the 0s from the 1s, or combine their levels'
+  );
+}
+
 function notPositiveDefinite(): FitError {
   return new FitError(
     'PIRLS: the penalised weighted system is not positive definite; try nAGQ: 0 or rescaling the predictors',
@@ -256,11 +283,11 @@ export function pirls(st: PirlsState, joint: boolean, fromData = false): number 
       throw notPositiveDefinite();
     case D.PIRLS_STEP_FAILED:
       throw new FitError(
-        'PIRLS step failed to reduce the penalised deviance; try nAGQ: 0 or rescaling the predictors',
+        `PIRLS step failed to reduce the penalised deviance; ${divergenceAdvice(st)}`,
       );
     default:
       throw new FitError(
-        `PIRLS did not converge in ${st.control.maxIter} iterations; try nAGQ: 0 or rescaling the predictors`,
+        `PIRLS did not converge in ${st.control.maxIter} iterations; ${divergenceAdvice(st)}`,
       );
   }
   st.u = Float64Array.from(f.subarray(off.u, off.u + st.q));

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { ModelSpecError } from '../../src/errors';
+import { FitError, ModelSpecError } from '../../src/errors';
 import type { MerFit } from '../../src/results/fit';
 import { fixturesDir, loadCsv } from '../helpers/fixtures';
 import { catalogue, glmm, lmm } from './catalogue';
@@ -144,6 +144,22 @@ catalogue('numerically hard designs', [
     input: 'binomial data perfectly separated by a covariate',
     run: (backend) => glmm('b ~ x + (1 | g)', separated(), binomial, backend),
     fitCheck: flagged,
+  },
+  {
+    input: 'quasi-complete separation: one period of cbpp with no cases (lme4: -24, SE 341)',
+    run: (backend) => {
+      const cbpp = loadCsv('cbpp.csv') as Record<string, number[]>;
+      const incidence = cbpp.incidence.map((k, i) => (cbpp.period[i] === 4 ? 0 : k));
+      return glmm(
+        'cbind(incidence, size - incidence) ~ period + (1 | herd)',
+        { ...cbpp, incidence },
+        { ...binomial, factors: ['period'] },
+        backend,
+      );
+    },
+    error: FitError,
+    names: {},
+    message: [/fitted probability of 0 or 1/, /separate the response/],
   },
   {
     input: 'perfect separation with nAGQ = 0',

@@ -17,8 +17,16 @@ export type CsvTable = Record<string, CsvColumn>;
 
 /** Options of {@link parseCsv}. */
 export interface CsvOptions {
-  /** Field separator (default `,`). */
+  /**
+   * Field separator. Default `,`, except when the header line has no comma but a semicolon or a
+   * tab (a `read.csv2`-style or tab-separated file): then that.
+   */
   delimiter?: string;
+  /**
+   * Decimal mark of numeric cells: `.` (default), or `,` as R's `read.csv2` (the default when
+   * the delimiter is `;`, given or guessed).
+   */
+  decimal?: '.' | ',';
   /** Cell texts read as missing (default `['', 'NA']`); compared after trimming spaces. */
   naStrings?: readonly string[];
 }
@@ -26,7 +34,8 @@ export interface CsvOptions {
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A cell's number (R's `Inf`, `-Inf`, `NaN` included), or null when it is not a number. */
-function parseNumber(s: string): number | null {
+function parseNumber(cell: string, decimal: '.' | ','): number | null {
+  const s = decimal === ',' && !cell.includes('.') ? cell.replace(',', '.') : cell;
   if (NUMBER.test(s)) return Number(s);
   if (s === 'Inf' || s === '+Inf') return Infinity;
   if (s === '-Inf') return -Infinity;
@@ -51,12 +60,26 @@ function csvError(err: Papa.ParseError): DataError {
   );
 }
 
+/** `,` unless the header line has none and has a `;` or a tab (the first of them). */
+function guessDelimiter(body: string): string {
+  const end = body.search(/\r?\n/);
+  const header = end < 0 ? body : body.slice(0, end);
+  if (header.includes(',')) return ',';
+  const semicolon = header.indexOf(';');
+  const tab = header.indexOf('\t');
+  if (semicolon < 0 && tab < 0) return ',';
+  if (semicolon < 0) return '\t';
+  if (tab < 0) return ';';
+  return semicolon < tab ? ';' : '\t';
+}
+
 /** Parses CSV text (header row first) into a column table. */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   const na = new Set(options.naStrings ?? ['', 'NA']);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') throw new DataError('the CSV text is empty (no header row)');
-  const delimiter = options.delimiter ?? ',';
+  const delimiter = options.delimiter ?? guessDelimiter(body);
+  const decimal = options.decimal ?? (delimiter === ';' ? ',' : '.');
   // Check the header first: papaparse would rename duplicates (a, a_1) with a console warning.
   const head = Papa.parse<string[]>(body, { header: false, preview: 1, delimiter });
   const header = (head.data[0] ?? []).map((h) => h.trim());
@@ -93,7 +116,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
     let numeric = true;
     const nums: (number | null)[] = cells.map((c, i) => {
       if (missing[i]) return null;
-      const v = parseNumber(c);
+      const v = parseNumber(c, decimal);
       if (v === null) numeric = false;
       return v;
     });

@@ -46,6 +46,21 @@ describe('parseCsv', () => {
       b: [null],
     });
   });
+  it('a header without commas but with a semicolon or a tab sets the delimiter', () => {
+    // read.csv2 style: ';' and a decimal comma
+    expect(parseCsv('"y";"x";"g"\n249,56;0;"308"\n1.5;-2,25e1;a\n')).toEqual({
+      y: [249.56, 1.5],
+      x: [0, -22.5],
+      g: ['308', 'a'],
+    });
+    expect(parseCsv('y\tx\n1.5\t2\n')).toEqual({ y: [1.5], x: [2] });
+    // a comma anywhere in the header keeps ','; a one-column file stays one column
+    expect(parseCsv('a;b,c\n1,2\n')).toEqual({ 'a;b': [1], c: [2] });
+    expect(parseCsv('a\n1.5\n')).toEqual({ a: [1.5] });
+    // given options win: ';' with a decimal point, ',' with a decimal comma
+    expect(parseCsv('a;b\n1,5;2\n', { decimal: '.' })).toEqual({ a: ['1,5'], b: [2] });
+    expect(parseCsv('a,b\n"1,5",2\n', { decimal: ',' })).toEqual({ a: [1.5], b: [2] });
+  });
   it('reports ragged rows, duplicate or empty names and unterminated quotes', () => {
     expect(() => parseCsv('a,b\n1,2\n3\n')).toThrow(/row 2 has 1 fields but the header has 2/);
     expect(() => parseCsv('a,b\n1,2\n3,4,5\n')).toThrow(/row 2 has 3 fields/);
